@@ -1,0 +1,169 @@
+package io.ledgerline.broker.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every broker setting in one place: its key, default, unit and why. A setting not listed here is
+ * rejected at start-up (a typo must not silently fall back to a default).
+ *
+ * <p>Keys follow Apache Kafka's broker config names where Kafka has the same setting, so an operator
+ * moving between the two reads the same words. Topic-level overrides (retention.ms, segment.bytes, ...)
+ * live in {@code io.ledgerline.log.LogConfig}; the {@code log.*} keys here are their broker-wide defaults.
+ */
+public final class BrokerConfig {
+
+    /** One setting: key, default (as text), and a one-line doc used by docs/configuration.md and --help. */
+    public record Setting(String key, String defaultValue, String doc) {}
+
+    private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+    private static Setting define(String key, String defaultValue, String doc) {
+        Setting s = new Setting(key, defaultValue, doc);
+        SETTINGS.put(key, s);
+        return s;
+    }
+
+    public static final Setting DATA_DIR = define("data.dir", "./data",
+            "Directory holding every partition log and Ledgerline's own state.");
+    public static final Setting LISTEN = define("listen", "127.0.0.1:9092",
+            "host:port of the Kafka listener. Port 0 picks a free port (tests).");
+    public static final Setting ADVERTISED_LISTENER = define("advertised.listener", "",
+            "host:port clients are told to connect to (Metadata). Empty: the bound listen address.");
+    public static final Setting NODE_ID = define("node.id", "0", "This broker's node id.");
+    public static final Setting AUTO_CREATE_TOPICS = define("auto.create.topics.enable", "true",
+            "Create a topic when a client asks for an unknown one in Metadata.");
+    public static final Setting NUM_PARTITIONS = define("num.partitions", "1",
+            "Partitions of an auto-created topic, and of CreateTopics without a count.");
+    public static final Setting FLUSH_MODE = define("flush.mode", "fsync",
+            "fsync: acknowledge a produce only after fdatasync (group commit). interval: acknowledge after the "
+                    + "write to the page cache and fsync every flush.interval.ms (faster, loses acknowledged data on power loss).");
+    public static final Setting FLUSH_INTERVAL_MS = define("flush.interval.ms", "1000",
+            "With flush.mode=interval: milliseconds between background fsyncs.");
+    public static final Setting FLUSH_THREADS = define("flush.threads", "4",
+            "Threads issuing fdatasync concurrently in one group-commit round (many partitions).");
+    public static final Setting SEGMENT_BYTES = define("log.segment.bytes", "1073741824",
+            "Default segment.bytes: roll the active segment at this size (bytes).");
+    public static final Setting SEGMENT_MS = define("log.roll.ms", "604800000",
+            "Default segment.ms: roll the active segment after this age (milliseconds).");
+    public static final Setting RETENTION_MS = define("log.retention.ms", "604800000",
+            "Default retention.ms: delete sealed segments whose newest record is older (ms; -1 = forever).");
+    public static final Setting RETENTION_BYTES = define("log.retention.bytes", "-1",
+            "Default retention.bytes: delete oldest sealed segments while a partition is larger (bytes; -1 = no limit).");
+    public static final Setting RETENTION_CHECK_INTERVAL_MS = define("log.retention.check.interval.ms", "300000",
+            "How often retention and time-based segment roll are checked (milliseconds).");
+    public static final Setting MESSAGE_MAX_BYTES = define("message.max.bytes", "1048588",
+            "Default max.message.bytes: largest record batch accepted (bytes, Kafka's default).");
+    public static final Setting TIMESTAMP_TYPE = define("log.message.timestamp.type", "CreateTime",
+            "Default message.timestamp.type: CreateTime keeps the producer's timestamps, LogAppendTime stamps the broker's clock.");
+    public static final Setting CLEANUP_POLICY = define("log.cleanup.policy", "delete",
+            "Default cleanup.policy (delete or compact).");
+    public static final Setting SOCKET_REQUEST_MAX_BYTES = define("socket.request.max.bytes", "104857600",
+            "Largest request frame accepted; a larger size prefix closes the connection (bytes, Kafka's default).");
+    public static final Setting FETCH_MAX_WAIT_MS_MAX = define("fetch.max.wait.ms.max", "30000",
+            "Upper bound on a fetch long-poll, whatever the client asks (milliseconds).");
+    public static final Setting FILE_DELETE_DELAY_MS = define("file.delete.delay.ms", "60000",
+            "A deleted segment's open file is closed after this delay, so fetches already sending it complete (ms).");
+
+    private final Map<String, String> values;
+
+    private BrokerConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** Defaults overlaid with {@code overrides}; unknown keys are an error naming the key. */
+    public static BrokerConfig of(Map<String, String> overrides) {
+        Map<String, String> v = new TreeMap<>();
+        for (Setting s : SETTINGS.values()) v.put(s.key(), s.defaultValue());
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!SETTINGS.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' (see docs/configuration.md)");
+            }
+            v.put(e.getKey(), e.getValue().trim());
+        }
+        BrokerConfig c = new BrokerConfig(v);
+        c.validate();
+        return c;
+    }
+
+    public static BrokerConfig defaults() {
+        return of(Map.of());
+    }
+
+    public static Map<String, Setting> settings() {
+        return Collections.unmodifiableMap(SETTINGS);
+    }
+
+    private void validate() {
+        String mode = string(FLUSH_MODE);
+        if (!mode.equals("fsync") && !mode.equals("interval")) {
+            throw new IllegalArgumentException("flush.mode must be 'fsync' or 'interval', got '" + mode + "'");
+        }
+        if (intValue(NUM_PARTITIONS) < 1) throw new IllegalArgumentException("num.partitions must be >= 1");
+        if (intValue(FLUSH_THREADS) < 1) throw new IllegalArgumentException("flush.threads must be >= 1");
+        if (longValue(FLUSH_INTERVAL_MS) < 1) throw new IllegalArgumentException("flush.interval.ms must be >= 1");
+        if (intValue(SOCKET_REQUEST_MAX_BYTES) < 1024) throw new IllegalArgumentException("socket.request.max.bytes must be >= 1024");
+        hostPort(LISTEN);
+    }
+
+    public String string(Setting s) {
+        return values.get(s.key());
+    }
+
+    public int intValue(Setting s) {
+        try {
+            return Integer.parseInt(string(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.key() + " must be an integer, got '" + string(s) + "'");
+        }
+    }
+
+    public long longValue(Setting s) {
+        try {
+            return Long.parseLong(string(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.key() + " must be an integer, got '" + string(s) + "'");
+        }
+    }
+
+    public boolean bool(Setting s) {
+        String v = string(s);
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException(s.key() + " must be true or false, got '" + v + "'");
+    }
+
+    public Path dataDir() {
+        return Path.of(string(DATA_DIR));
+    }
+
+    public boolean durableAck() {
+        return string(FLUSH_MODE).equals("fsync");
+    }
+
+    /** Parses a host:port setting. */
+    public HostPort hostPort(Setting s) {
+        return HostPort.parse(s.key(), string(s));
+    }
+
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public record HostPort(String host, int port) {
+        public static HostPort parse(String key, String text) {
+            int i = text.lastIndexOf(':');
+            if (i <= 0) throw new IllegalArgumentException(key + " must be host:port, got '" + text + "'");
+            try {
+                int port = Integer.parseInt(text.substring(i + 1));
+                if (port < 0 || port > 65535) throw new NumberFormatException();
+                return new HostPort(text.substring(0, i), port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " has a bad port in '" + text + "'");
+            }
+        }
+    }
+}
