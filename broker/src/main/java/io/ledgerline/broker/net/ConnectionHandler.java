@@ -52,21 +52,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final ApiTable table;
+    private final ConnectionStats stats;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private String connectionId;
     private InetSocketAddress remote;
 
-    ConnectionHandler(ApiTable table) {
+    ConnectionHandler(ApiTable table, ConnectionStats stats) {
         this.table = table;
+        this.stats = stats;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        remote = inet(ctx.channel().remoteAddress());
+        InetSocketAddress local = inet(ctx.channel().localAddress());
         connectionId = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
                 + remote.getAddress().getHostAddress() + ":" + remote.getPort();
         super.channelActive(ctx);
+    }
+
+    /** Socket channels have inet addresses; in-memory test channels get loopback:0. */
+    private static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
     @Override
@@ -86,6 +93,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             request = parse(frame);
         } catch (RuntimeException e) {
             log.info("closing connection {}: malformed request ({})", connectionId, e.getMessage());
+            stats.malformedRequests.increment();
             ctx.close();
             return;
         }
@@ -134,6 +142,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+                stats.unexpectedErrors.increment();
                 log.error("{} failed", request, cause);
             }
             response = request.body().getErrorResponse(0, cause);
@@ -141,6 +150,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             slot.messages = response == null ? List.of() : SendAdapter.toMessages(request.context().buildResponseSend(response));
         } catch (Exception e) {
+            stats.unexpectedErrors.increment();
             log.error("{}: cannot serialize response; closing connection", request, e);
             ctx.close();
             return;
@@ -161,11 +171,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            stats.malformedRequests.increment();
             log.info("closing connection {}: {}", connectionId, cause.getMessage());
         } else if (cause instanceof java.io.IOException) {
             log.debug("connection {}: {}", connectionId, cause.toString());
         } else {
+            stats.unexpectedErrors.increment();
             log.warn("closing connection {} after an unexpected error", connectionId, cause);
         }
         ctx.close();
