@@ -64,11 +64,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        identify(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void identify(ChannelHandlerContext ctx) {
         remote = inet(ctx.channel().remoteAddress());
         InetSocketAddress local = inet(ctx.channel().localAddress());
         connectionId = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
                 + remote.getAddress().getHostAddress() + ":" + remote.getPort();
-        super.channelActive(ctx);
     }
 
     /** Socket channels have inet addresses; in-memory test channels get loopback:0. */
@@ -78,6 +82,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (connectionId == null) identify(ctx); // handler added to an already active channel
         ByteBuffer frame;
         ByteBuf buf = (ByteBuf) msg;
         try {
@@ -145,7 +150,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 stats.unexpectedErrors.increment();
                 log.error("{} failed", request, cause);
             }
-            response = request.body().getErrorResponse(0, cause);
+            try {
+                response = request.body().getErrorResponse(0, cause);
+            } catch (RuntimeException e2) {
+                // kafka-clients cannot shape an error response for this (malformed) request: drop the connection.
+                log.info("closing connection {}: no error response possible for {} ({})", connectionId, request, e2.toString());
+                stats.malformedRequests.increment();
+                ctx.close();
+                return;
+            }
         }
         try {
             slot.messages = response == null ? List.of() : SendAdapter.toMessages(request.context().buildResponseSend(response));
