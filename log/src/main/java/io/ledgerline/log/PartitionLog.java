@@ -98,7 +98,7 @@ public final class PartitionLog {
      */
     public static PartitionLog open(TopicPartition tp, Path dir, LogConfig config, LogContext ctx, boolean cleanShutdown)
             throws IOException {
-        Files.createDirectories(dir);
+        AtomicFiles.createDirectories(ctx.opener(), dir);
         PartitionLog p = new PartitionLog(tp, dir, ctx, config);
         p.load(cleanShutdown);
         return p;
@@ -233,7 +233,10 @@ public final class PartitionLog {
             producers.update(batch);
             Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
             logEnd = newEnd;
-            if (!ctx.durableAck()) advanceHighWatermark(newEnd);
+            // Durable mode: ask for the fsync now, not only when someone waits in durable(): acks=0/1 producers
+            // never wait, and their records must still reach the high watermark (and so the consumers).
+            if (ctx.durableAck()) ctx.flusher().requestFlush(this);
+            else advanceHighWatermark(newEnd);
             return new AppendResult(base, last, appendTime, logStartOffset, false);
         } finally {
             lock.unlock();
@@ -344,6 +347,9 @@ public final class PartitionLog {
         synchronized (waiters) {
             if (failure != null) return CompletableFuture.failedFuture(storageError());
             if (highWatermark.offset() > lastOffset) return CompletableFuture.completedFuture(null);
+            // Closed (or deleted) without reaching lastOffset: no flush will ever come. close() sets the flag
+            // before it drains the waiters under this monitor, so a waiter added here is never stranded.
+            if (closed) return CompletableFuture.failedFuture(new KafkaStorageException(tp + " is closed"));
             f = new CompletableFuture<>();
             waiters.add(new Waiter(lastOffset, f));
         }
@@ -358,8 +364,11 @@ public final class PartitionLog {
      * fdatasync of what was appended so far, then the high watermark moves there and waiting appends are
      * acknowledged. Called by the flusher, never concurrently for one log. A failed fsync takes the partition
      * offline: the pages' state is unknown, so nothing more is acknowledged until a restart recovers the log.
+     * That includes later flushes: Linux reports a write-back error once and marks the lost pages clean, so the
+     * next fsync "succeeds" without them; the high watermark must never move over them.
      */
     public void flush() {
+        if (failure != null) return;
         Position target = logEnd;
         Position done = flushedEnd;
         if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
@@ -381,7 +390,15 @@ public final class PartitionLog {
             while (!waiters.isEmpty() && waiters.peek().offset() < to.offset()) done.add(waiters.poll().future());
         }
         for (CompletableFuture<Void> f : done) f.complete(null);
-        for (Runnable r : highWatermarkListeners) r.run();
+        for (Runnable r : highWatermarkListeners) {
+            // A listener's bug must not escape into the flusher (whose thread would die, and every later ack
+            // with it) nor into an append whose batch is already written.
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.error("{}: high watermark listener failed", tp, e);
+            }
+        }
     }
 
     private void markFailed(Throwable e) {
@@ -594,28 +611,37 @@ public final class PartitionLog {
      * the recovery scan.
      */
     public void close() throws IOException {
+        IOException error = null;
         lock.lock();
         try {
             if (closed) return;
             closed = true;
             Position end = logEnd;
             if (failure == null) {
-                end.segment().flush();
-                advanceHighWatermark(end);
-                end.segment().writeIndex(ctx.opener());
-                AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
-                pruneSnapshots();
+                try {
+                    end.segment().flush();
+                    advanceHighWatermark(end);
+                    end.segment().writeIndex(ctx.opener());
+                    AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+                    pruneSnapshots();
+                } catch (IOException e) {
+                    // Offline, so the log manager writes no clean-shutdown marker and the next start recovers.
+                    markFailed(e);
+                    error = e;
+                }
             }
             for (Segment s : segments.values()) s.close();
         } finally {
             lock.unlock();
         }
         markFailedOnClose();
+        if (error != null) throw error;
     }
 
     private void markFailedOnClose() {
         List<Waiter> left;
         synchronized (waiters) {
+            assert closed : "waiters are drained for good only once closed";
             left = new ArrayList<>(waiters);
             waiters.clear();
         }
