@@ -292,25 +292,38 @@ public final class PartitionLog {
                 || lastOffset - seg.baseOffset > Integer.MAX_VALUE;
     }
 
-    /** Seals the active segment (fsync, index, producer snapshot) and starts a new one. Holds lock. */
+    /**
+     * Seals the active segment (fsync, index, producer snapshot) and starts a new one. Holds lock.
+     *
+     * <p>A failed fsync takes the partition offline (see {@link #flush}). Any later failure (typically ENOSPC)
+     * leaves the log as it was: the old segment stays active, and what the roll wrote is harmless — an index
+     * that the next append makes stale is ignored at open, a snapshot inside the active segment is a valid
+     * snapshot, and a half-created segment file is removed by {@link Segment#create}.
+     */
     private Segment roll(Position end) {
         assert lock.isHeldByCurrentThread();
         Segment old = end.segment();
         try {
             old.flush();
-            old.writeIndex(ctx.opener());
-            AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
-            pruneSnapshots();
-            Segment next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
-            segments.put(next.baseOffset, next);
-            Position newEnd = new Position(end.offset(), next, 0);
-            logEnd = newEnd;
-            advanceHighWatermark(newEnd); // the sealed segment was just fsynced whole
-            return next;
         } catch (IOException e) {
             markFailed(e);
             throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
         }
+        advanceHighWatermark(end); // the segment was just fsynced whole
+        Segment next;
+        try {
+            old.writeIndex(ctx.opener());
+            AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+            pruneSnapshots();
+            next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
+        } catch (IOException e) {
+            throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
+        }
+        segments.put(next.baseOffset, next);
+        Position newEnd = new Position(end.offset(), next, 0);
+        logEnd = newEnd;
+        advanceHighWatermark(newEnd);
+        return next;
     }
 
     private void undoPartialWrite(Segment seg, int goodPosition, IOException cause) {
@@ -479,22 +492,47 @@ public final class PartitionLog {
         return null;
     }
 
-    /** The record with the largest timestamp below the high watermark (first such), or null when none has one. */
+    /**
+     * The record with the largest timestamp among the readable ones (log start offset to high watermark), the
+     * first such when several share it; null when none has a timestamp.
+     */
     public OffsetAndTimestamp maxTimestamp() {
         Position hw = highWatermark;
+        long start = logStartOffset;
         long best = RecordBatch.NO_TIMESTAMP;
         for (Segment seg : segments.values()) {
             if (seg.baseOffset >= hw.offset()) break;
-            long ts = seg.maxTimestamp();
-            if (seg == hw.segment() && seg.offsetOfMaxTimestamp() >= hw.offset()) {
-                FileRecords.TimestampAndOffset t = seg.records.slice(0, hw.position()).largestTimestampAfter(0);
-                ts = t.timestamp;
-            }
+            if (seg.nextOffset() <= start) continue;
+            // The segment's own maximum counts only if all its records are readable: none below the log start
+            // (DeleteRecords moves it into the middle of a segment) and none beyond the high watermark.
+            boolean whole = seg.baseOffset >= start && !(seg == hw.segment() && seg.offsetOfMaxTimestamp() >= hw.offset());
+            long ts = whole ? seg.maxTimestamp() : maxTimestampOf(seg, start, seg == hw.segment() ? hw.position() : seg.sizeInBytes());
             if (ts > best) best = ts;
         }
         if (best == RecordBatch.NO_TIMESTAMP) return null;
         OffsetAndTimestamp first = offsetForTimestamp(best);
         return first == null ? null : new OffsetAndTimestamp(first.offset(), best);
+    }
+
+    /** Largest timestamp of the records at or after {@code fromOffset} in batches that start before {@code endPosition}. */
+    private static long maxTimestampOf(Segment seg, long fromOffset, int endPosition) {
+        long best = RecordBatch.NO_TIMESTAMP;
+        for (FileChannelRecordBatch b : seg.records.batchesFrom(seg.positionHint(fromOffset))) {
+            if (b.position() >= endPosition) break;
+            if (b.lastOffset() < fromOffset) continue;
+            if (b.baseOffset() >= fromOffset) {
+                best = Math.max(best, b.maxTimestamp());
+                continue;
+            }
+            // The batch that holds the log start: only its records from there on count.
+            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, DECOMPRESSED_BATCH_BYTES_MAX)) {
+                while (it.hasNext()) {
+                    Record r = it.next();
+                    if (r.offset() >= fromOffset) best = Math.max(best, r.timestamp());
+                }
+            }
+        }
+        return best;
     }
 
     // ---------------------------------------------------------------- deletion

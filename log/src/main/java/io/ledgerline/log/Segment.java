@@ -85,11 +85,18 @@ final class Segment {
         Path file = logPath(dir, baseOffset);
         Files.deleteIfExists(indexPath(dir, baseOffset));
         FileChannel ch = opener.openReadWrite(file);
-        ch.truncate(0);
-        FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
-        opener.syncDirectory(dir);
-        return new Segment(baseOffset, file, ch, records, new SparseIndex(), new SparseIndex(), baseOffset,
-                RecordBatch.NO_TIMESTAMP, -1, nowMs);
+        try {
+            ch.truncate(0);
+            FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
+            opener.syncDirectory(dir);
+            return new Segment(baseOffset, file, ch, records, new SparseIndex(), new SparseIndex(), baseOffset,
+                    RecordBatch.NO_TIMESTAMP, -1, nowMs);
+        } catch (IOException | RuntimeException e) {
+            // A file left behind would claim offsets from baseOffset on, overlapping the segment that stays active.
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** What opening found: the segment, and whether bytes had to be cut from its tail. */
@@ -175,7 +182,8 @@ final class Segment {
     int append(MemoryRecords batchRecords, long lastOffset, long batchMaxTimestamp) throws IOException {
         int position = records.sizeInBytes();
         int size = batchRecords.sizeInBytes();
-        int written = records.append(batchRecords);
+        // Written from a view: a write that fails half-way (ENOSPC) must not leave the caller's buffer consumed.
+        int written = records.append(MemoryRecords.readableRecords(batchRecords.buffer()));
         if (written != size) throw new IOException("short write: " + written + " of " + size + " bytes");
         indexBatch(lastOffset, batchMaxTimestamp, position, size);
         return position;

@@ -214,6 +214,13 @@ final class FaultInjectingDisk implements FileOpener {
         }
     }
 
+    /** Zeroes the read counters of {@link #bytesRead}. */
+    void resetReadCounters() {
+        synchronized (files) {
+            for (FileState s : files.values()) s.bytesRead = 0;
+        }
+    }
+
     int forces(Path path) {
         synchronized (files) {
             FileState s = files.get(key(path));

@@ -31,6 +31,9 @@ public final class AtomicFiles {
             while (header.hasRemaining()) ch.write(header);
             while (body.hasRemaining()) ch.write(body);
             ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a full disk should not stay fuller for the failed attempt
+            throw e;
         }
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         opener.syncDirectory(path.getParent());
