@@ -225,7 +225,7 @@ public final class PartitionLog {
             }
             int position;
             try {
-                position = seg.append(records, last, batch.maxTimestamp());
+                position = seg.append(records, last, batch.maxTimestamp(), now);
             } catch (IOException e) {
                 undoPartialWrite(seg, logEnd.position(), e);
                 throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
@@ -288,7 +288,7 @@ public final class PartitionLog {
     private boolean shouldRoll(Segment seg, int batchBytes, long lastOffset, LogConfig cfg, long now) {
         if (seg.isEmpty()) return false;
         return (long) seg.sizeInBytes() + batchBytes > cfg.segmentBytes()
-                || now - seg.createdMs() >= cfg.segmentMs()
+                || now - seg.firstAppendMs() >= cfg.segmentMs()
                 || lastOffset - seg.baseOffset > Integer.MAX_VALUE;
     }
 
@@ -588,7 +588,7 @@ public final class PartitionLog {
             Segment active = logEnd.segment();
             boolean activeExpired = !active.isEmpty() && cfg.retentionMs() >= 0
                     && now - newestTimestamp(active) > cfg.retentionMs();
-            if (!active.isEmpty() && (now - active.createdMs() >= cfg.segmentMs() || activeExpired)) {
+            if (!active.isEmpty() && (now - active.firstAppendMs() >= cfg.segmentMs() || activeExpired)) {
                 if (logEnd.offset() > highWatermark.offset()) return 0; // let pending acks drain first
                 roll(logEnd);
             }

@@ -51,11 +51,14 @@ final class Segment {
     private volatile long maxTimestamp;
     private volatile long offsetOfMaxTimestamp;
     private int bytesSinceIndexEntry;
-    /** Wall-clock time of the first append (or of opening), for segment.ms rolls. */
-    private final long createdMs;
+    /**
+     * Wall-clock time of the first append (or of opening, for a segment that already had data), for segment.ms
+     * rolls: an idle topic's new segment must not count its idle time, or it rolls after one batch.
+     */
+    private volatile long firstAppendMs;
 
     private Segment(long baseOffset, Path logFile, FileChannel channel, FileRecords records, SparseIndex offsetIndex,
-                    SparseIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long createdMs) {
+                    SparseIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long firstAppendMs) {
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.indexFile = indexPath(logFile.getParent(), baseOffset);
@@ -66,7 +69,7 @@ final class Segment {
         this.nextOffset = nextOffset;
         this.maxTimestamp = maxTimestamp;
         this.offsetOfMaxTimestamp = offsetOfMaxTimestamp;
-        this.createdMs = createdMs;
+        this.firstAppendMs = firstAppendMs;
     }
 
     static String fileStem(long offset) {
@@ -179,13 +182,14 @@ final class Segment {
      * Appends one batch (offsets already assigned) and indexes it. Caller holds the partition lock.
      * Returns the file position the batch starts at.
      */
-    int append(MemoryRecords batchRecords, long lastOffset, long batchMaxTimestamp) throws IOException {
+    int append(MemoryRecords batchRecords, long lastOffset, long batchMaxTimestamp, long nowMs) throws IOException {
         int position = records.sizeInBytes();
         int size = batchRecords.sizeInBytes();
         // Written from a view: a write that fails half-way (ENOSPC) must not leave the caller's buffer consumed.
         int written = records.append(MemoryRecords.readableRecords(batchRecords.buffer()));
         if (written != size) throw new IOException("short write: " + written + " of " + size + " bytes");
         indexBatch(lastOffset, batchMaxTimestamp, position, size);
+        if (position == 0) firstAppendMs = nowMs;
         return position;
     }
 
@@ -272,8 +276,8 @@ final class Segment {
         return offsetOfMaxTimestamp;
     }
 
-    long createdMs() {
-        return createdMs;
+    long firstAppendMs() {
+        return firstAppendMs;
     }
 
     /** Last-modified time used by retention when the segment has no timestamps. */
