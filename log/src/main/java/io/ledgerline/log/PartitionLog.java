@@ -60,7 +60,7 @@ public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final String LOG_START_FILE = "log-start-offset";
     private static final int SNAPSHOTS_KEPT = 2;
-    /** Bound on one batch's decompressed size when records are read (kafka-clients' own default). */
+    /** Bound on one record's decompressed size when stored records are read (validated at append already). */
     private static final int DECOMPRESSED_BATCH_BYTES_MAX = Integer.MAX_VALUE - 8;
 
     /** A log offset and where it is: the segment it falls in and its byte position there. */
@@ -187,10 +187,7 @@ public final class PartitionLog {
      * InvalidProducerEpochException, KafkaStorageException.
      */
     public AppendResult append(MemoryRecords records) {
-        Iterator<MutableRecordBatch> it = records.batches().iterator();
-        if (!it.hasNext()) throw new InvalidRecordException("no record batch");
-        MutableRecordBatch batch = it.next();
-        if (it.hasNext()) throw new InvalidRecordException("exactly one record batch per partition is accepted");
+        MutableRecordBatch batch = onlyBatch(records);
         LogConfig cfg = config;
         validate(batch, cfg);
 
@@ -243,6 +240,25 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * The one whole batch that {@code records} must be. The batch iterator stops silently at bytes too few to be
+     * a batch (a cut-short header or second batch); those would be written after the batch and corrupt the
+     * segment for every later reader, so any byte not in the batch is refused.
+     */
+    private static MutableRecordBatch onlyBatch(MemoryRecords records) {
+        Iterator<MutableRecordBatch> it = records.batches().iterator();
+        if (!it.hasNext()) {
+            if (records.sizeInBytes() == 0) throw new InvalidRecordException("no record batch");
+            throw new CorruptRecordException("an incomplete record batch of " + records.sizeInBytes() + " bytes");
+        }
+        MutableRecordBatch batch = it.next();
+        if (it.hasNext()) throw new InvalidRecordException("exactly one record batch per partition is accepted");
+        if (batch.sizeInBytes() != records.sizeInBytes()) {
+            throw new CorruptRecordException((records.sizeInBytes() - batch.sizeInBytes()) + " bytes after the record batch");
+        }
+        return batch;
+    }
+
     private void validate(MutableRecordBatch batch, LogConfig cfg) {
         if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
             throw new RecordTooLargeException("batch of " + batch.sizeInBytes() + " bytes exceeds " + tp.topic()
@@ -256,6 +272,11 @@ public final class PartitionLog {
         if (batch.isTransactional()) {
             throw new InvalidRecordException("transactional batches need the transaction coordinator, which is not available yet");
         }
+        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+            // As Kafka's LogValidator: with no sequence every later batch of the producer would look like its retry.
+            throw new InvalidRecordException("invalid sequence number " + batch.baseSequence()
+                    + " in a record batch of producer id " + batch.producerId());
+        }
         Integer count = batch.countOrNull();
         long lastOffsetDelta = batch.lastOffset() - batch.baseOffset();
         if (count == null || count < 1 || lastOffsetDelta != count - 1) {
@@ -265,7 +286,8 @@ public final class PartitionLog {
         // Record level: decompress and check offsets are contiguous (and keys present for compacted topics).
         long expect = batch.baseOffset();
         int seen = 0;
-        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, DECOMPRESSED_BATCH_BYTES_MAX)) {
+        int recordBytesMax = Math.max(LogConfig.DECOMPRESSED_RECORD_BYTES_MAX, cfg.maxMessageBytes());
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, recordBytesMax)) {
             while (records.hasNext()) {
                 Record r = records.next();
                 if (r.offset() != expect) {
@@ -278,9 +300,16 @@ public final class PartitionLog {
                 expect++;
                 seen++;
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
-            if (e instanceof InvalidRecordException || e instanceof CorruptRecordException) throw e;
-            throw new CorruptRecordException("undecodable records: " + e.getMessage(), e);
+        } catch (InvalidRecordException | CorruptRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // KafkaException from a broken compressed stream, IllegalArgumentException from an unknown codec id,
+            // and whatever else a decoder throws at hostile input: all mean the producer sent bad bytes.
+            throw new CorruptRecordException("undecodable records: " + e, e);
+        } catch (Error e) {
+            // snappy-java reports a corrupt stream as SnappyError, an Error; any other Error is the JVM's own.
+            if (!e.getClass().getName().startsWith("org.xerial.snappy.")) throw e;
+            throw new CorruptRecordException("undecodable snappy records: " + e, e);
         }
         if (seen != count) throw new InvalidRecordException("batch header says " + count + " records but holds " + seen);
     }

@@ -52,7 +52,7 @@ class DiskFullDuringAppendTest {
             assertThat(Files.size(h.activeSegment())).as("partial batch cut off").isEqualTo(fileBefore);
             assertThat(log.logEndOffset()).isEqualTo(endBefore);
             assertThat(log.isOffline()).isFalse();
-            assertThat(TestLogs.readAll(log)).usingRecursiveFieldByFieldElementComparator().isEqualTo(before);
+            assertThat(TestLogs.readAll(log)).isEqualTo(before);
 
             h.disk.spaceFreed();
             MemoryRecords retry = big; // the very same records: a failed append leaves them as they were
@@ -65,7 +65,7 @@ class DiskFullDuringAppendTest {
 
             h.crashAndRestart();
             PartitionLog recovered = h.open(TestLogs.config(), false);
-            assertThat(TestLogs.readAll(recovered)).usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
+            assertThat(TestLogs.readAll(recovered)).isEqualTo(expected);
         }
     }
 
@@ -90,7 +90,7 @@ class DiskFullDuringAppendTest {
 
             assertThat(log.isOffline()).isFalse();
             assertThat(log.logEndOffset()).isEqualTo(endBefore);
-            assertThat(TestLogs.readAll(log)).usingRecursiveFieldByFieldElementComparator().isEqualTo(before);
+            assertThat(TestLogs.readAll(log)).isEqualTo(before);
             assertThat(TestLogs.segmentFiles(h.dir)).hasSize(1);
 
             h.disk.spaceFreed();
@@ -101,7 +101,7 @@ class DiskFullDuringAppendTest {
             log.close();
             PartitionLog reopened = h.open(TestLogs.config(), true);
             assertThat(reopened.logEndOffset()).isEqualTo(r.lastOffset() + 1);
-            assertThat(TestLogs.readAll(reopened).subList(0, before.size())).usingRecursiveFieldByFieldElementComparator()
+            assertThat(TestLogs.readAll(reopened).subList(0, before.size()))
                     .isEqualTo(before);
         }
     }

@@ -89,7 +89,7 @@ class SegmentRollAndRetentionTest {
             assertThat(TestLogs.indexOf(files.get(i))).as("sealed segments get their index").exists();
         }
         assertThat(TestLogs.indexOf(files.get(2))).as("the active segment has none while in use").doesNotExist();
-        assertThat(TestLogs.readAll(log)).usingRecursiveFieldByFieldElementComparator().isEqualTo(written);
+        assertThat(TestLogs.readAll(log)).isEqualTo(written);
     }
 
     @Test
@@ -142,7 +142,7 @@ class SegmentRollAndRetentionTest {
         assertThat(TestLogs.indexOf(before.get(0))).doesNotExist();
         assertThat(log.logStartOffset()).isEqualTo(seg1);
         assertThatThrownBy(() -> log.read(seg1 - 1, 1024, true)).isInstanceOf(OffsetOutOfRangeException.class);
-        assertThat(TestLogs.readAll(log, active.get(0).baseOffset())).usingRecursiveFieldByFieldElementComparator()
+        assertThat(TestLogs.readAll(log, active.get(0).baseOffset()))
                 .isEqualTo(active);
 
         // Everything expired, the active segment too: it is rolled first and deleted sealed; the new active
@@ -192,6 +192,6 @@ class SegmentRollAndRetentionTest {
 
         assertThat(log.segmentCount()).isEqualTo(1);
         assertThat(log.logStartOffset()).isEqualTo(base(TestLogs.segmentFiles(dir()).get(0)));
-        assertThat(TestLogs.readAll(log)).usingRecursiveFieldByFieldElementComparator().endsWith(active.toArray(StoredBatch[]::new));
+        assertThat(TestLogs.readAll(log)).endsWith(active.toArray(StoredBatch[]::new));
     }
 }

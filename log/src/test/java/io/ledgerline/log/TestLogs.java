@@ -192,6 +192,21 @@ final class TestLogs {
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence, rs);
     }
 
+    /** Byte positions in a v2 batch header (DefaultRecordBatch's, which are package-private there). */
+    static final int CRC_OFFSET = 17;
+    static final int ATTRIBUTES_OFFSET = 21;
+    static final int BASE_SEQUENCE_OFFSET = 53;
+    static final int RECORDS_OFFSET = 61;
+
+    /** Recomputes the CRC32C of the single batch in {@code records} after a test edited its bytes on purpose. */
+    static MemoryRecords withFixedCrc(MemoryRecords records) {
+        ByteBuffer buf = records.buffer();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(buf.duplicate().position(buf.position() + ATTRIBUTES_OFFSET));
+        buf.putInt(buf.position() + CRC_OFFSET, (int) crc.getValue());
+        return MemoryRecords.readableRecords(buf);
+    }
+
     static byte[] bytes(MemoryRecords records) {
         ByteBuffer b = records.buffer().duplicate();
         byte[] out = new byte[b.remaining()];
@@ -201,8 +216,25 @@ final class TestLogs {
 
     // ------------------------------------------------------------- reading back
 
-    /** A stored batch as read back: its offsets and its exact bytes. */
-    record StoredBatch(long baseOffset, long lastOffset, byte[] bytes) {}
+    /** A stored batch as read back: its offsets and its exact bytes (compared by content). */
+    record StoredBatch(long baseOffset, long lastOffset, byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StoredBatch b && b.baseOffset == baseOffset && b.lastOffset == lastOffset
+                    && java.util.Arrays.equals(b.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(baseOffset) * 31 + java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "StoredBatch[" + baseOffset + ".." + lastOffset + ", " + bytes.length + " bytes, content hash "
+                    + Integer.toHexString(java.util.Arrays.hashCode(bytes)) + "]";
+        }
+    }
 
     /** A record as the brute-force models see it. */
     record StoredRecord(long offset, long timestamp) {}

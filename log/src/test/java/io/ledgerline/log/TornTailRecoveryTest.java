@@ -94,7 +94,7 @@ class TornTailRecoveryTest {
         assertThat(log.logEndOffset()).isEqualTo(end);
         assertThat(log.highWatermark()).isEqualTo(end);
         List<StoredBatch> want = expected.stream().map(Written::stored).toList();
-        assertThat(TestLogs.readAll(log)).usingRecursiveFieldByFieldElementComparator().isEqualTo(want);
+        assertThat(TestLogs.readAll(log)).isEqualTo(want);
         Path lastFile = h.activeSegment();
         long lastBase = Long.parseLong(lastFile.getFileName().toString().replace(".log", ""));
         assertThat(Files.size(lastFile)).as("the bad bytes are cut from the file")
@@ -105,7 +105,7 @@ class TornTailRecoveryTest {
         MemoryRecords next = TestLogs.records(T0, "after", "recovery");
         AppendResult r = log.append(next);
         assertThat(r.baseOffset()).isEqualTo(end);
-        assertThat(TestLogs.readAll(log, end)).usingRecursiveFieldByFieldElementComparator()
+        assertThat(TestLogs.readAll(log, end))
                 .containsExactly(new StoredBatch(end, end + 1, TestLogs.bytes(next)));
     }
 
