@@ -148,6 +148,11 @@ public final class PartitionLog {
         ByteBuffer lso = AtomicFiles.read(dir.resolve(LOG_START_FILE));
         long checkpoint = lso == null ? 0 : lso.getLong();
         logStartOffset = Math.min(Math.max(checkpoint, segments.firstKey()), end.offset());
+        if (checkpoint > end.offset()) {
+            // DeleteRecords went past what survived the crash (interval mode acknowledges unsynced offsets). The
+            // offsets from the end on will be given to new records, which that old checkpoint must not hide.
+            AtomicFiles.write(ctx.opener(), dir.resolve(LOG_START_FILE), ByteBuffer.allocate(8).putLong(logStartOffset).flip());
+        }
 
         loadProducerState(snapshots, end.offset());
         log.debug("{}: opened, offsets [{}, {}), {} segments", tp, logStartOffset, end.offset(), segments.size());
@@ -617,8 +622,8 @@ public final class PartitionLog {
             Segment active = logEnd.segment();
             boolean activeExpired = !active.isEmpty() && cfg.retentionMs() >= 0
                     && now - newestTimestamp(active) > cfg.retentionMs();
-            if (!active.isEmpty() && (now - active.firstAppendMs() >= cfg.segmentMs() || activeExpired)) {
-                if (logEnd.offset() > highWatermark.offset()) return 0; // let pending acks drain first
+            if (!active.isEmpty() && (now - active.firstAppendMs() >= cfg.segmentMs() || activeExpired)
+                    && logEnd.offset() == highWatermark.offset()) { // with acks pending, roll on a later pass
                 roll(logEnd);
             }
             int deleted = 0;

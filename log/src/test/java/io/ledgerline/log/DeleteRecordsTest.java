@@ -59,6 +59,30 @@ class DeleteRecordsTest {
     }
 
     @Test
+    void logStartCheckpointBeyondWhatACrashLeftDoesNotHideRecordsAppendedAfterIt() throws IOException {
+        // Interval mode: the high watermark (and so DeleteRecords) may run ahead of what is synced.
+        try (Harness h = new Harness(root, false)) {
+            PartitionLog log = h.open(TestLogs.config(), false);
+            log.append(TestLogs.records(TestLogs.T0, "0", "1", "2", "3", "4"));
+            h.flush();
+            log.append(TestLogs.records(TestLogs.T0, "5", "6", "7", "8", "9"));
+            log.deleteRecordsBefore(8); // the checkpoint is synced; offsets 5..9 are not
+            h.crashAndRestart();
+
+            PartitionLog recovered = h.open(TestLogs.config(), false);
+            assertThat(recovered.logEndOffset()).isEqualTo(5);
+            assertThat(recovered.logStartOffset()).isEqualTo(5);
+            // New records take offsets 5..9 again: they were never deleted.
+            recovered.append(TestLogs.records(TestLogs.T0, "new-5", "new-6", "new-7", "new-8", "new-9"));
+            recovered.close();
+
+            PartitionLog reopened = h.open(TestLogs.config(), true);
+            assertThat(reopened.logStartOffset()).isEqualTo(5);
+            assertThat(TestLogs.readAll(reopened)).hasSize(1);
+        }
+    }
+
+    @Test
     void deleteRecordsUpToTheHighWatermarkEmptiesTheLogButKeepsItsOffsets() throws IOException {
         Random rnd = seeded.random();
         try (Harness h = new Harness(root, false)) {

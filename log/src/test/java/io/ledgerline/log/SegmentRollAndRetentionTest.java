@@ -158,6 +158,24 @@ class SegmentRollAndRetentionTest {
     }
 
     @Test
+    void pendingAcksOnTheActiveSegmentDelayItsRollButNotTheDeletionOfExpiredSealedSegments() throws IOException {
+        Random rnd = seeded.random();
+        try (TestLogs.Harness h = new TestLogs.Harness(root, true)) {
+            PartitionLog log = h.open(TestLogs.config(MIB, HOUR, 2 * HOUR, -1), false);
+            while (log.segmentCount() < 3) log.append(TestLogs.batch(rnd, TestLogs.CODECS[0], 5, 4000, T0, 0));
+            h.flush();
+            List<Path> sealed = TestLogs.segmentFiles(h.dir); // all records at T0
+            h.clock.addAndGet(3 * HOUR);
+            log.append(TestLogs.records(h.clock.get(), "recent")); // due by segment.ms: rolls, then waits for fsync
+            h.clock.addAndGet(HOUR); // the active segment is due again, with an ack pending
+
+            assertThat(log.applyRetention()).isEqualTo(3);
+            assertThat(log.segmentCount()).isEqualTo(1);
+            assertThat(TestLogs.segmentFiles(h.dir)).doesNotContainAnyElementsOf(sealed);
+        }
+    }
+
+    @Test
     void retentionBySizeDeletesOldestSealedSegmentsWhileTheRestStillExceedsRetentionBytes() throws IOException {
         Random rnd = seeded.random();
         long retentionBytes = 2L * MIB + rnd.nextInt(MIB);
