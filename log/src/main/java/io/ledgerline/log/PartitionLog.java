@@ -53,15 +53,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code log-start-offset} (checkpoint moved by DeleteRecords and retention).
  *
  * <p>Threads: appends, rolls, retention and DeleteRecords hold {@link #lock}; reads are lock-free (segments
- * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; the
- * flusher calls {@link #flush} for a given log from one thread at a time.
+ * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; every
+ * fsync runs under {@link #fsyncLock}.
  */
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final String LOG_START_FILE = "log-start-offset";
     private static final int SNAPSHOTS_KEPT = 2;
     /** Bound on one record's decompressed size when stored records are read (validated at append already). */
-    private static final int DECOMPRESSED_BATCH_BYTES_MAX = Integer.MAX_VALUE - 8;
+    private static final int STORED_RECORD_BYTES_MAX = Integer.MAX_VALUE - 8;
 
     /** A log offset and where it is: the segment it falls in and its byte position there. */
     private record Position(long offset, Segment segment, int position) {}
@@ -74,6 +74,13 @@ public final class PartitionLog {
     private volatile LogConfig config;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Serializes this log's fsyncs: the flusher's, a roll's, close's. Two concurrent fsyncs of one file can split
+     * a write-back error: one gets EIO, the other then "succeeds" over the lost pages and would move the high
+     * watermark over them. And the flusher picks its target under it, so that segment cannot be sealed,
+     * deleted and closed while it is being synced. Order: {@link #lock} before this one.
+     */
+    private final ReentrantLock fsyncLock = new ReentrantLock();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
     private final List<Runnable> highWatermarkListeners = new CopyOnWriteArrayList<>();
     private ProducerStateManager producers = new ProducerStateManager();
@@ -338,9 +345,8 @@ public final class PartitionLog {
         assert lock.isHeldByCurrentThread();
         Segment old = end.segment();
         try {
-            old.flush();
+            fsyncHoldingLock(old);
         } catch (IOException e) {
-            markFailed(e);
             throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
         }
         advanceHighWatermark(end); // the segment was just fsynced whole
@@ -415,18 +421,39 @@ public final class PartitionLog {
      * next fsync "succeeds" without them; the high watermark must never move over them.
      */
     public void flush() {
-        if (failure != null) return;
-        Position target = logEnd;
-        Position done = flushedEnd;
-        if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
+        Position target;
+        fsyncLock.lock();
         try {
-            target.segment().flush();
-        } catch (IOException | RuntimeException e) {
-            if (!closed) markFailed(e);
-            return;
+            if (failure != null) return;
+            target = logEnd;
+            Position done = flushedEnd;
+            if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
+            try {
+                target.segment().flush();
+            } catch (IOException | RuntimeException e) {
+                if (!closed) markFailed(e);
+                return;
+            }
+            flushedEnd = target;
+        } finally {
+            fsyncLock.unlock();
         }
-        flushedEnd = target;
-        advanceHighWatermark(target);
+        advanceHighWatermark(target); // outside the lock: it runs listeners
+    }
+
+    /** fsync of {@code seg} by a roll or close (holding {@link #lock}); a failure takes the log offline. */
+    private void fsyncHoldingLock(Segment seg) throws IOException {
+        assert lock.isHeldByCurrentThread();
+        fsyncLock.lock();
+        try {
+            if (failure != null) throw new IOException("an earlier fsync failed: " + failure);
+            seg.flush();
+        } catch (IOException e) {
+            markFailed(e);
+            throw e;
+        } finally {
+            fsyncLock.unlock();
+        }
     }
 
     private void advanceHighWatermark(Position to) {
@@ -518,7 +545,7 @@ public final class PartitionLog {
         for (Segment seg : segments.values()) {
             if (seg.maxTimestamp() < target || seg.nextOffset() <= start) continue;
             long fromOffset = Math.max(seg.offsetHintForTimestamp(target), start);
-            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, DECOMPRESSED_BATCH_BYTES_MAX);
+            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, STORED_RECORD_BYTES_MAX);
             if (t == null) continue;
             if (t.offset >= hw.offset()) return null;
             return new OffsetAndTimestamp(t.offset, t.timestamp);
@@ -559,7 +586,7 @@ public final class PartitionLog {
                 continue;
             }
             // The batch that holds the log start: only its records from there on count.
-            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, DECOMPRESSED_BATCH_BYTES_MAX)) {
+            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
                 while (it.hasNext()) {
                     Record r = it.next();
                     if (r.offset() >= fromOffset) best = Math.max(best, r.timestamp());
@@ -691,7 +718,7 @@ public final class PartitionLog {
             Position end = logEnd;
             if (failure == null) {
                 try {
-                    end.segment().flush();
+                    fsyncHoldingLock(end.segment());
                     advanceHighWatermark(end);
                     end.segment().writeIndex(ctx.opener());
                     AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());

@@ -53,11 +53,16 @@ import java.util.stream.Stream;
 final class FaultInjectingDisk implements FileOpener {
 
     private static final class FileState {
+        final Path path;
         long syncedSize;
         /** Ranges [from, to) whose write-back a failed force lost. */
         final List<long[]> lost = new ArrayList<>();
         long bytesRead;
         int forces;
+
+        FileState(Path path) {
+            this.path = path;
+        }
     }
 
     private final Path root;
@@ -68,6 +73,8 @@ final class FaultInjectingDisk implements FileOpener {
     private volatile boolean down;
     private final AtomicInteger forcesToFail = new AtomicInteger();
     private volatile long writeBudgetBytes = Long.MAX_VALUE;
+    /** One-shot: runs on the thread that next forces this file, before the force (to stage a race). */
+    private final Map<Path, java.util.function.Consumer<FileChannel>> beforeForce = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong bytesDroppedByCrashes = new AtomicLong();
     private volatile int entriesDroppedByCrashes;
 
@@ -95,6 +102,14 @@ final class FaultInjectingDisk implements FileOpener {
 
     void spaceFreed() {
         writeBudgetBytes = Long.MAX_VALUE;
+    }
+
+    /**
+     * Runs {@code hook} once, on the thread that next forces {@code file}, just before that force: lets a test
+     * put other work exactly inside the window between a flusher choosing what to sync and syncing it.
+     */
+    void beforeNextForce(Path file, java.util.function.Consumer<FileChannel> hook) {
+        beforeForce.put(key(file), hook);
     }
 
     // ------------------------------------------------------------- power
@@ -247,7 +262,7 @@ final class FaultInjectingDisk implements FileOpener {
                 state = files.get(k);
                 if (state == null || !existed) {
                     // A file that was there before and not written through us is durable as it is; a new one is empty.
-                    state = new FileState();
+                    state = new FileState(k);
                     state.syncedSize = existed ? real.size() : 0;
                     files.put(k, state);
                 }
@@ -472,6 +487,8 @@ final class FaultInjectingDisk implements FileOpener {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            java.util.function.Consumer<FileChannel> hook = beforeForce.remove(state.path);
+            if (hook != null) hook.accept(this);
             enter();
             try {
                 long size = real.size();

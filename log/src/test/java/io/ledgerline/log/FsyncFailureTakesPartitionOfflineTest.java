@@ -116,6 +116,36 @@ class FsyncFailureTakesPartitionOfflineTest {
     }
 
     @Test
+    void flushWhoseSegmentWasSealedAndDeletedMeanwhileDoesNotTakeThePartitionOffline() throws Exception {
+        try (Harness h = new Harness(root, true)) {
+            PartitionLog log = h.open(TestLogs.config(TestLogs.MIB, 1000, -1, -1), false);
+            AppendResult first = log.append(TestLogs.records(T0, "a"));
+            CompletableFuture<Void> ack = log.durable(first.lastOffset());
+            Path sealed = h.activeSegment();
+            // Between the flusher picking its target and syncing it, an appender thread rolls the segment
+            // (segment.ms), DeleteRecords removes it, and its channel is closed (file.delete.delay.ms 0) — unless
+            // the log keeps the roll out of that window.
+            Thread appender = new Thread(() -> {
+                h.clock.addAndGet(1000);
+                log.append(TestLogs.records(T0, "b")); // rolls, fsyncing the segment itself
+                log.deleteRecordsBefore(log.highWatermark());
+            }, "appender");
+            h.disk.beforeNextForce(sealed, channel -> {
+                appender.start();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !channel.isOpen() || appender.getState() == Thread.State.WAITING);
+            });
+            h.flush();
+            appender.join(10_000);
+
+            assertThat(log.isOffline()).isFalse();
+            assertThat(ack).isCompleted();
+            assertThat(TestLogs.segmentFiles(h.dir)).doesNotContain(sealed);
+            assertThat(log.append(TestLogs.records(T0, "c")).baseOffset()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void throwingHighWatermarkListenerDoesNotStopGroupCommit() throws Exception {
         FaultInjectingDisk disk = new FaultInjectingDisk(root);
         LogManager lm = new LogManager(TestLogs.settings(root.resolve("data"), true, 0), disk, System::currentTimeMillis);
