@@ -123,23 +123,29 @@ public final class PartitionLog {
                 else if (name.endsWith(".snapshot")) snapshots.put(parseStem(name), f);
             }
         }
-        boolean cut = false;
-        for (Map.Entry<Long, Path> e : logFiles.entrySet()) {
-            long base = e.getKey();
-            if (cut) {
-                log.warn("{}: removing segment {} after a truncated one", tp, e.getValue().getFileName());
-                Files.deleteIfExists(e.getValue());
-                Files.deleteIfExists(Segment.indexPath(dir, base));
-                continue;
-            }
-            boolean last = base == logFiles.lastKey();
+        List<Long> bases = new ArrayList<>(logFiles.keySet());
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean last = i == bases.size() - 1;
             Segment.Opened o = Segment.open(ctx.opener(), dir, base, now, cleanShutdown || !last);
             Segment prev = segments.isEmpty() ? null : segments.lastEntry().getValue();
             if (prev != null && prev.nextOffset() > base) {
                 throw new IOException(tp + ": segment " + base + " overlaps the previous one ending at " + prev.nextOffset());
             }
             segments.put(base, o.segment());
-            if (o.truncated()) cut = true;
+            if (o.tornTail()) {
+                // The log ends here. The segments after it go first, durably: were this one cut first and the
+                // power lost before they went, the next start would find it whole and keep them behind a hole.
+                List<Long> after = bases.subList(i + 1, bases.size());
+                for (long later : after) {
+                    log.warn("{}: removing segment {} after a truncated one", tp, Segment.fileStem(later));
+                    Files.deleteIfExists(Segment.indexPath(dir, later));
+                    Files.deleteIfExists(Segment.logPath(dir, later));
+                }
+                if (!after.isEmpty()) ctx.opener().syncDirectory(dir);
+                o.segment().cutTail(o.validBytes());
+                break;
+            }
         }
         if (segments.isEmpty()) {
             segments.put(0L, Segment.create(ctx.opener(), dir, 0L, now));

@@ -102,12 +102,20 @@ final class Segment {
         }
     }
 
-    /** What opening found: the segment, and whether bytes had to be cut from its tail. */
-    record Opened(Segment segment, boolean truncated) {}
+    /**
+     * What opening found: the segment (indexed up to {@code validBytes}) and how many of its bytes are whole,
+     * valid batches. Fewer than the file holds means a torn or corrupt tail, which {@link #cutTail} removes.
+     */
+    record Opened(Segment segment, int validBytes) {
+        boolean tornTail() {
+            return validBytes < segment.sizeInBytes();
+        }
+    }
 
     /**
      * Opens an existing segment. With a valid index file matching the data size the indexes are loaded;
-     * otherwise every batch is read, its CRC checked, and the file truncated at the first bad byte.
+     * otherwise every batch is read and its CRC checked, up to the first bad byte. Nothing is cut here: the
+     * caller decides the order of the cuts (see PartitionLog's recovery).
      */
     static Opened open(FileOpener opener, Path dir, long baseOffset, long nowMs, boolean trustIndex) throws IOException {
         Path file = logPath(dir, baseOffset);
@@ -115,7 +123,7 @@ final class Segment {
         FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
         if (trustIndex) {
             Segment loaded = loadIndex(file, ch, records, baseOffset, nowMs);
-            if (loaded != null) return new Opened(loaded, false);
+            if (loaded != null) return new Opened(loaded, records.sizeInBytes());
         }
         return scan(file, ch, records, baseOffset, nowMs);
     }
@@ -168,14 +176,18 @@ final class Segment {
             reason = e.getMessage() + " at position " + valid;
         }
         int size = records.sizeInBytes();
-        boolean truncated = valid < size;
-        if (truncated) {
-            log.warn("{}: recovery truncates {} bytes after position {} ({})", file, size - valid, valid,
+        if (valid < size) {
+            log.warn("{}: {} bytes after position {} are not whole valid batches ({})", file, size - valid, valid,
                     reason == null ? "incomplete batch at the tail" : reason);
-            records.truncateTo(valid);
-            ch.force(true);
         }
-        return new Opened(seg, truncated);
+        return new Opened(seg, valid);
+    }
+
+    /** Recovery: cuts the file to its {@code validBytes} durably. */
+    void cutTail(int validBytes) throws IOException {
+        log.warn("{}: recovery truncates {} bytes after position {}", logFile, sizeInBytes() - validBytes, validBytes);
+        records.truncateTo(validBytes);
+        channel.force(true);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Random;
 
 import static io.ledgerline.log.TestLogs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Recovery after an unclean stop: a segment whose tail is torn (cut at any byte), corrupt (a flipped byte fails
@@ -147,6 +148,33 @@ class TornTailRecoveryTest {
 
             List<Written> expected = written.stream().filter(w -> w.baseOffset() < victim.baseOffset()).toList();
             assertRecoveredTo(h, expected, rnd);
+        }
+    }
+
+    @Test
+    void powerCutDuringRecoveryOfASealedSegmentLeavesNoHoleInTheOffsets() throws IOException {
+        Random rnd = seeded.random();
+        try (Harness h = new Harness(root, false)) {
+            h.open(TestLogs.config(), false);
+            List<Written> written = fill(h, rnd, TestLogs.MIB + 200_000);
+            h.crashAndRestart();
+            Path sealed = TestLogs.segmentFiles(h.dir).get(0);
+            long cut = Files.size(sealed) - 1 - rnd.nextInt(50_000);
+            truncate(sealed, cut);
+            // Recovery cuts the torn batch off segment 0 and fsyncs it; the power goes right then.
+            h.disk.beforeNextForce(sealed, channel -> {
+                try {
+                    h.disk.crash();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThatThrownBy(() -> h.open(TestLogs.config(), false)).isInstanceOf(IOException.class);
+            h.disk.restart();
+
+            List<Written> expected = written.stream().filter(w -> w.segmentBase() == 0 && w.end() <= cut).toList();
+            assertRecoveredTo(h, expected, rnd);
+            assertThat(TestLogs.segmentFiles(h.dir)).hasSize(1);
         }
     }
 
