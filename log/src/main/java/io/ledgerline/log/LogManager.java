@@ -1,5 +1,6 @@
 package io.ledgerline.log;
 
+import io.ledgerline.log.io.AtomicFiles;
 import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -46,9 +47,8 @@ public final class LogManager implements AutoCloseable {
     public LogManager(Settings settings, FileOpener opener, LongSupplier clockMs) throws IOException {
         this.settings = settings;
         this.opener = opener;
-        Files.createDirectories(settings.dataDir());
         this.logsDir = settings.dataDir().resolve("logs");
-        Files.createDirectories(logsDir);
+        AtomicFiles.createDirectories(opener, logsDir);
         Path marker = settings.dataDir().resolve(CLEAN_MARKER);
         this.cleanStart = Files.exists(marker);
         if (cleanStart) {
