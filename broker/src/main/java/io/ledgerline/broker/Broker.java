@@ -41,6 +41,7 @@ public final class Broker implements AutoCloseable {
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
     private final KafkaServer server;
+    private final ApiTable table;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, FileOpener opener) throws IOException {
@@ -61,6 +62,7 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             ApiTable table = new ApiTable();
+            this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
                     .register(ApiKeys.METADATA, new MetadataHandler(topics, cluster,
                             config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
@@ -142,6 +144,15 @@ public final class Broker implements AutoCloseable {
 
     public LogManager logs() {
         return logs;
+    }
+
+    /** The dispatch table (tests drive it through an in-memory channel). */
+    public ApiTable apiTable() {
+        return table;
+    }
+
+    public io.ledgerline.broker.net.ConnectionStats connectionStats() {
+        return server.stats();
     }
 
     public BrokerConfig config() {
