@@ -14,8 +14,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.apache.kafka.common.requests.ApiError;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
  * (The AdminClient dropped this API in Kafka 4.0; other clients and tools still send it.)
  */
 public final class AlterConfigsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(AlterConfigsHandler.class);
-
     private final TopicRegistry topics;
     private final BrokerConfigs brokerConfigs;
 
@@ -59,7 +55,7 @@ public final class AlterConfigsHandler implements ApiHandler {
                     alter(r, req.validateOnly());
                     e = ApiError.NONE;
                 } catch (RuntimeException ex) {
-                    e = AdminErrors.of(ex, log, "altering configs of " + r.resourceName());
+                    e = AdminErrors.of(ex);
                 }
             }
             data.responses().add(new AlterConfigsResourceResponse().setResourceType(r.resourceType())

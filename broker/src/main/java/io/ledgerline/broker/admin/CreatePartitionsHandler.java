@@ -16,8 +16,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -31,8 +29,6 @@ import java.util.concurrent.CompletableFuture;
  * INVALID_REQUEST. Existing partitions keep their logs; new ones start empty with the topic's config.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(CreatePartitionsHandler.class);
-
     private final TopicRegistry topics;
     private final Placement placement;
 
@@ -58,7 +54,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
                 if (!req.validateOnly()) topics.addPartitions(t.name(), t.count());
                 e = ApiError.NONE;
             } catch (RuntimeException ex) {
-                e = AdminErrors.of(ex, log, "adding partitions to " + t.name());
+                e = AdminErrors.of(ex);
             }
             data.results().add(result(t.name(), e));
         }

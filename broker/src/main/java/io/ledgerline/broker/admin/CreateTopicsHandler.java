@@ -21,8 +21,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,8 +41,6 @@ import java.util.concurrent.CompletableFuture;
  * topic id that is never stored, as Kafka's controller does.
  */
 public final class CreateTopicsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(CreateTopicsHandler.class);
-
     private final TopicRegistry topics;
     private final TopicConfigs configs;
     private final Placement placement;
@@ -105,7 +101,7 @@ public final class CreateTopicsHandler implements ApiHandler {
             }
             return r;
         } catch (RuntimeException e) {
-            return error(t.name(), AdminErrors.of(e, log, "creating topic " + t.name()));
+            return error(t.name(), AdminErrors.of(e));
         }
     }
 

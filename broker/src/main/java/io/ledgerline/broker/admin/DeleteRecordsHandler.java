@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * low watermark changes nothing and answers the current one. Errors, per partition, as in Kafka:
  * UNKNOWN_TOPIC_OR_PARTITION; OFFSET_OUT_OF_RANGE for an offset beyond the high watermark or below -1;
  * POLICY_VIOLATION when the topic's cleanup.policy lacks delete (compacted-only topics keep their records);
- * KAFKA_STORAGE_ERROR when the partition is offline. The response has no message field: the reason is logged.
+ * KAFKA_STORAGE_ERROR when the partition is offline. The response has no message field: the reason is logged (debug).
  * With one replica there is nothing to wait for: the answer is immediate (the new log start offset is
  * checkpointed before it is returned).
  */
@@ -54,8 +54,8 @@ public final class DeleteRecordsHandler implements ApiHandler {
                 try {
                     pr.setLowWatermark(delete(t.name(), p)).setErrorCode(Errors.NONE.code());
                 } catch (RuntimeException e) {
-                    ApiError err = AdminErrors.of(e, log, "deleting records of " + t.name() + "-" + p.partitionIndex());
-                    log.info("DeleteRecords {}-{} before {}: {}", t.name(), p.partitionIndex(), p.offset(), err.messageWithFallback());
+                    ApiError err = AdminErrors.of(e);
+                    log.debug("DeleteRecords {}-{} before {}: {}", t.name(), p.partitionIndex(), p.offset(), err.messageWithFallback());
                     pr.setLowWatermark(DeleteRecordsResponse.INVALID_LOW_WATERMARK).setErrorCode(err.error().code());
                 }
                 tr.partitions().add(pr);

@@ -16,8 +16,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,8 +32,6 @@ import java.util.function.Supplier;
  * Deletion is immediate: the metadata record first (durable), then the partition directories.
  */
 public final class DeleteTopicsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
-
     private final TopicRegistry topics;
 
     public DeleteTopicsHandler(TopicRegistry topics) {
@@ -108,7 +104,7 @@ public final class DeleteTopicsHandler implements ApiHandler {
         } catch (UnknownTopicOrPartitionException gone) { // never existed, or deleted concurrently
             return ApiError.fromThrowable(unknown.get());
         } catch (RuntimeException e) {
-            return AdminErrors.of(e, log, "deleting topic " + name);
+            return AdminErrors.of(e);
         }
     }
 

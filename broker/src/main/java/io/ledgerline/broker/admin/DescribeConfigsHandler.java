@@ -17,8 +17,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
  * Kafka). Synonyms are sent only when asked for; documentation (v3+) likewise; config types always (v3+).
  */
 public final class DescribeConfigsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(DescribeConfigsHandler.class);
-
     private final TopicRegistry topics;
     private final TopicConfigs topicConfigs;
     private final BrokerConfigs brokerConfigs;
@@ -62,7 +58,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
                     result.configs().add(entry(c, req.includeSynonyms(), req.includeDocumentation()));
                 }
             } catch (RuntimeException e) {
-                ApiError err = AdminErrors.of(e, log, "describing configs of " + r.resourceName());
+                ApiError err = AdminErrors.of(e);
                 result.setErrorCode(err.error().code()).setErrorMessage(err.message()).configs().clear();
             }
             data.results().add(result);

@@ -17,8 +17,6 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +40,6 @@ import java.util.concurrent.CompletableFuture;
  * INVALID_REQUEST ({@link BrokerConfigs#refuseChange}). validateOnly checks without storing.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(IncrementalAlterConfigsHandler.class);
-
     private final TopicRegistry topics;
     private final BrokerConfigs brokerConfigs;
 
@@ -68,7 +64,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
                     alter(r, req.validateOnly());
                     e = ApiError.NONE;
                 } catch (RuntimeException ex) {
-                    e = AdminErrors.of(ex, log, "altering configs of " + r.resourceName());
+                    e = AdminErrors.of(ex);
                 }
             }
             data.responses().add(new AlterConfigsResourceResponse().setResourceType(r.resourceType())
