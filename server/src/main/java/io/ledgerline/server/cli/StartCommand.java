@@ -69,7 +69,10 @@ public final class StartCommand implements Callable<Integer> {
             // A value BrokerConfig.of let through but the broker could not use (e.g. a non-number).
             throw usageError("invalid configuration: " + e.getMessage());
         } catch (IOException e) {
-            throw new IOException("failed to start: " + e.getMessage(), e);
+            // Port taken or data dir unusable: name both, whichever it was (Netty's epoll bind error
+            // is not a java.net.BindException).
+            throw new IOException("failed to start (listen=" + config.string(BrokerConfig.LISTEN)
+                    + ", data.dir=" + config.string(BrokerConfig.DATA_DIR) + "): " + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "ledgerline-shutdown"));
         BrokerConfig.HostPort listener = config.hostPort(BrokerConfig.LISTEN);
