@@ -165,7 +165,10 @@ public final class Broker implements AutoCloseable {
         closed = true;
         server.close();
         timer.shutdownNow();
-        logs.close();
-        log.info("Ledgerline stopped cleanly");
+        if (logs.closeAndReport()) {
+            log.info("Ledgerline stopped cleanly");
+        } else {
+            log.warn("Ledgerline stopped, but not every log closed cleanly: the next start will recover them");
+        }
     }
 }
