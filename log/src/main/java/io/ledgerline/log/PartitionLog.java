@@ -2,6 +2,7 @@ package io.ledgerline.log;
 
 import io.ledgerline.log.io.AtomicFiles;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -9,6 +10,8 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -48,13 +51,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * it, and an append's acknowledgement waits for it ({@link #durable}). So a consumer never sees a record that a
  * crash could take back. In interval mode it follows the log end offset at once.
  *
- * <p>Directory: {@code NNN.log}/{@code NNN.index} per segment (see {@link Segment}), {@code NNN.snapshot}
- * producer-state snapshots (state before offset NNN, written at each roll and at clean shutdown), and
- * {@code log-start-offset} (checkpoint moved by DeleteRecords and retention).
+ * <p>Transactions. A transactional batch (producer id, epoch and sequence checked as for idempotence) opens
+ * its producer's transaction here at its base offset, unless one is open; the end marker (a control batch
+ * holding Kafka's EndTransactionMarker, appended only by the broker through {@link #appendMarker}) closes it.
+ * The <em>last stable offset</em> is the first offset of the earliest undecided transaction, else the high
+ * watermark, and never above the high watermark nor below the log start. A transaction stays undecided until
+ * its marker is below the high watermark (durable), as Kafka keeps "unreplicated" completed transactions: a
+ * crash may take back a marker that is not yet durable, and the transaction is then open again. Reads with
+ * read_committed stop at the last stable offset and return the aborted transactions overlapping what they
+ * return, from the aborted-transaction index (per segment, see {@link Segment}).
+ * <pre>
+ *   logStartOffset &lt;= lastStableOffset &lt;= highWatermark &lt;= logEndOffset
+ * </pre>
+ *
+ * <p>Directory: {@code NNN.log}/{@code NNN.index} per segment (see {@link Segment}; the index holds the
+ * segment's aborted transactions), {@code NNN.snapshot} producer-state snapshots (state before offset NNN,
+ * with open transactions and the aborted transactions of the segment NNN falls in; written at each roll and at
+ * clean shutdown; see {@link ProducerStateManager}), and {@code log-start-offset} (checkpoint moved by
+ * DeleteRecords and retention).
+ *
+ * <p>Recovery of the transaction state: producer state and the aborted index of the segment holding the
+ * snapshot offset come from the latest snapshot, those of earlier segments from their index files, and every
+ * batch from the snapshot offset on is replayed. If an earlier segment has no valid index (it was scanned),
+ * everything is rebuilt by replaying the whole log from empty state.
  *
  * <p>Threads: appends, rolls, retention and DeleteRecords hold {@link #lock}; reads are lock-free (segments
  * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; every
- * fsync runs under {@link #fsyncLock}.
+ * fsync runs under {@link #fsyncLock}; the undecided transactions under {@link #undecided}'s monitor. Order:
+ * {@link #lock}, then {@link #fsyncLock}, {@link #waiters} or {@link #undecided} (never two of these three).
  */
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
@@ -84,6 +108,11 @@ public final class PartitionLog {
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
     private final List<Runnable> highWatermarkListeners = new CopyOnWriteArrayList<>();
     private ProducerStateManager producers = new ProducerStateManager();
+    /**
+     * Undecided transactions: first offset to the offset of their marker, or -1 while open. An entry leaves once
+     * its marker is below the high watermark (lazily, by {@link #lastStableOffset}).
+     */
+    private final java.util.TreeMap<Long, Long> undecided = new java.util.TreeMap<>();
     private volatile long logStartOffset;
     private volatile Position logEnd;
     private volatile Position highWatermark;
@@ -173,22 +202,81 @@ public final class PartitionLog {
 
     private void loadProducerState(TreeMap<Long, Path> snapshots, long endOffset) throws IOException {
         long from = segments.firstKey();
+        ProducerStateManager state = null;
         for (Map.Entry<Long, Path> e : snapshots.descendingMap().entrySet()) {
             if (e.getKey() > endOffset) {
                 Files.deleteIfExists(e.getValue()); // describes offsets recovery cut away
                 continue;
             }
             ByteBuffer buf = AtomicFiles.read(e.getValue());
-            if (buf != null) {
-                producers = ProducerStateManager.fromSnapshot(buf);
+            if (buf == null) continue;
+            try {
+                state = ProducerStateManager.fromSnapshot(buf);
                 from = e.getKey();
                 break;
+            } catch (RuntimeException ex) {
+                log.warn("{}: unreadable producer snapshot {} ({}); trying an older one", tp, e.getValue(), ex.toString());
             }
         }
-        for (Segment s : segments.tailMap(segments.floorKey(Math.max(from, segments.firstKey()))).values()) {
+        long replaySegment = segments.floorKey(Math.max(from, segments.firstKey()));
+        boolean earlierKnown = true;
+        for (Segment s : segments.headMap(replaySegment).values()) earlierKnown &= s.abortedKnown();
+        if (state == null || !earlierKnown) {
+            if (state != null) log.warn("{}: a segment before offset {} has no valid index: rebuilding the transaction state from the whole log", tp, from);
+            state = new ProducerStateManager();
+            from = segments.firstKey();
+            replaySegment = from;
+        }
+        producers = state;
+        for (Segment s : segments.tailMap(replaySegment).values()) s.resetAborted(true);
+        Segment first = segments.get(replaySegment);
+        for (AbortedTxn a : state.snapshotAborted()) {
+            if (a.lastOffset() >= replaySegment && a.lastOffset() < from) first.addAborted(a);
+        }
+        synchronized (undecided) {
+            undecided.clear();
+            for (long txnFirst : producers.ongoing().keySet()) undecided.put(txnFirst, -1L);
+        }
+        for (Segment s : segments.tailMap(replaySegment).values()) {
             for (FileChannelRecordBatch b : s.records.batches()) {
-                if (b.baseOffset() >= from) producers.update(b);
+                if (b.baseOffset() >= from) applyToState(s, b, b.isControlBatch() ? controlType(b) : null);
             }
+        }
+    }
+
+    /** The type of a stored control batch (its one record's key), UNKNOWN when unreadable. */
+    private static ControlRecordType controlType(RecordBatch b) {
+        try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
+            return it.hasNext() ? ControlRecordType.parse(it.next().key()) : ControlRecordType.UNKNOWN;
+        } catch (RuntimeException e) {
+            return ControlRecordType.UNKNOWN;
+        }
+    }
+
+    /**
+     * Applies a batch written at {@code seg} (appended, or replayed by recovery) to the producer and transaction
+     * state. Holds {@link #lock}, or runs in {@link #load} before the log is shared.
+     */
+    private void applyToState(Segment seg, RecordBatch b, ControlRecordType type) {
+        if (!b.isControlBatch()) {
+            if (producers.update(b)) {
+                synchronized (undecided) {
+                    undecided.put(b.baseOffset(), -1L);
+                }
+            }
+            return;
+        }
+        if (!b.hasProducerId() || (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT)) return;
+        ProducerStateManager.CompletedTxn c = producers.completeTxn(b.producerId(), b.producerEpoch(), b.baseOffset(),
+                type == ControlRecordType.ABORT);
+        if (c == null) return;
+        if (c.aborted()) {
+            long nextOpen = producers.firstOngoingOffset();
+            seg.addAborted(new AbortedTxn(c.producerId(), c.firstOffset(), c.lastOffset(),
+                    nextOpen >= 0 ? nextOpen : c.lastOffset() + 1));
+        }
+        synchronized (undecided) {
+            undecided.put(c.firstOffset(), c.lastOffset());
         }
     }
 
@@ -211,8 +299,7 @@ public final class PartitionLog {
 
         lock.lock();
         try {
-            if (closed) throw new KafkaStorageException(tp + " is closed");
-            if (failure != null) throw new KafkaStorageException(tp + " is offline after a storage failure: " + failure);
+            checkWritable();
             if (batch.hasProducerId()) {
                 ProducerStateManager.BatchMetadata dup = producers.check(batch);
                 if (dup != null) {
@@ -221,41 +308,75 @@ public final class PartitionLog {
                             logStartOffset, true);
                 }
             }
-            long now = ctx.clockMs().getAsLong();
-            Position end = logEnd;
-            long base = end.offset();
-            long last = base + (batch.lastOffset() - batch.baseOffset());
-            batch.setLastOffset(last);
-            batch.setPartitionLeaderEpoch(0);
-            long appendTime = -1;
-            if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
-                appendTime = now;
-                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
-            }
-            assert batch.baseOffset() == base : "offset assignment";
-
-            Segment seg = end.segment();
-            if (shouldRoll(seg, records.sizeInBytes(), last, cfg, now)) {
-                seg = roll(end);
-            }
-            int position;
-            try {
-                position = seg.append(records, last, batch.maxTimestamp(), now);
-            } catch (IOException e) {
-                undoPartialWrite(seg, logEnd.position(), e);
-                throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
-            }
-            producers.update(batch);
-            Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
-            logEnd = newEnd;
-            // Durable mode: ask for the fsync now, not only when someone waits in durable(): acks=0/1 producers
-            // never wait, and their records must still reach the high watermark (and so the consumers).
-            if (ctx.durableAck()) ctx.flusher().requestFlush(this);
-            else advanceHighWatermark(newEnd);
-            return new AppendResult(base, last, appendTime, logStartOffset, false);
+            return write(records, batch, cfg, null);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Appends the end marker of {@code producerId}'s transaction: a control batch with Kafka's
+     * EndTransactionMarker ({@code COMMIT} or {@code ABORT}). Only the broker's transaction coordinator calls
+     * this; producers cannot write control batches. A marker with an epoch older than the producer's here is
+     * InvalidProducerEpochException; a newer one fences the older epoch. A marker for a producer with no open
+     * transaction here is stored all the same (the partition was added but got no records).
+     */
+    public AppendResult appendMarker(long producerId, short producerEpoch, ControlRecordType type, int coordinatorEpoch) {
+        if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT) {
+            throw new IllegalArgumentException("a transaction marker is COMMIT or ABORT, not " + type);
+        }
+        lock.lock();
+        try {
+            checkWritable();
+            producers.checkMarker(producerId, producerEpoch);
+            MemoryRecords records = MemoryRecords.withEndTransactionMarker(0L, ctx.clockMs().getAsLong(), 0,
+                    producerId, producerEpoch, new EndTransactionMarker(type, coordinatorEpoch));
+            return write(records, records.batches().iterator().next(), config, type);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkWritable() {
+        if (closed) throw new KafkaStorageException(tp + " is closed");
+        if (failure != null) throw new KafkaStorageException(tp + " is offline after a storage failure: " + failure);
+    }
+
+    /** Assigns offsets to a validated batch, writes it, and applies it to the producer state. Holds {@link #lock}. */
+    private AppendResult write(MemoryRecords records, MutableRecordBatch batch, LogConfig cfg, ControlRecordType control) {
+        assert lock.isHeldByCurrentThread();
+        long now = ctx.clockMs().getAsLong();
+        Position end = logEnd;
+        long base = end.offset();
+        long last = base + (batch.lastOffset() - batch.baseOffset());
+        batch.setLastOffset(last);
+        batch.setPartitionLeaderEpoch(0);
+        long appendTime = -1;
+        if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            appendTime = now;
+            batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+        }
+        assert batch.baseOffset() == base : "offset assignment";
+
+        Segment seg = end.segment();
+        if (shouldRoll(seg, records.sizeInBytes(), last, cfg, now)) {
+            seg = roll(end);
+        }
+        int position;
+        try {
+            position = seg.append(records, last, batch.maxTimestamp(), now);
+        } catch (IOException e) {
+            undoPartialWrite(seg, logEnd.position(), e);
+            throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
+        }
+        applyToState(seg, batch, control);
+        Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
+        logEnd = newEnd;
+        // Durable mode: ask for the fsync now, not only when someone waits in durable(): acks=0/1 producers
+        // never wait, and their records must still reach the high watermark (and so the consumers).
+        if (ctx.durableAck()) ctx.flusher().requestFlush(this);
+        else advanceHighWatermark(newEnd);
+        return new AppendResult(base, last, appendTime, logStartOffset, false);
     }
 
     /**
@@ -287,8 +408,8 @@ public final class PartitionLog {
         }
         batch.ensureValid(); // CRC32C over attributes..records; CorruptRecordException
         if (batch.isControlBatch()) throw new InvalidRecordException("producers may not write control batches");
-        if (batch.isTransactional()) {
-            throw new InvalidRecordException("transactional batches need the transaction coordinator, which is not available yet");
+        if (batch.isTransactional() && !batch.hasProducerId()) {
+            throw new InvalidRecordException("a transactional record batch needs a producer id");
         }
         if (batch.hasProducerId() && batch.baseSequence() < 0) {
             // As Kafka's LogValidator: with no sequence every later batch of the producer would look like its retry.
@@ -359,7 +480,7 @@ public final class PartitionLog {
         Segment next;
         try {
             old.writeIndex(ctx.opener());
-            AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+            AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot(old.aborted()));
             pruneSnapshots();
             next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
         } catch (IOException e) {
@@ -517,35 +638,113 @@ public final class PartitionLog {
 
     // ---------------------------------------------------------------- read
 
+    /** {@link #read(long, int, boolean, IsolationLevel)} with read_uncommitted. */
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
+        return read(offset, maxBytes, minOneBatch, IsolationLevel.READ_UNCOMMITTED);
+    }
+
     /**
      * Reads whole batches starting with the one holding {@code offset}, up to {@code maxBytes} (at least one
      * batch when {@code minOneBatch}, as KIP-74 requires for the first partition of a fetch), never beyond the
-     * high watermark and never across a segment boundary.
+     * high watermark — with read_committed never beyond the last stable offset — and never across a segment
+     * boundary. With read_committed the result lists the aborted transactions overlapping the returned batches.
      *
      * @throws OffsetOutOfRangeException when offset is before the log start or after the high watermark
      */
-    public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
         Position hw = highWatermark;
         long start = logStartOffset;
+        long lso = Math.min(lastStableOffset(), hw.offset());
         if (offset < start || offset > hw.offset()) {
             throw new OffsetOutOfRangeException("offset " + offset + " is outside [" + start + ", " + hw.offset() + "] of " + tp);
         }
         if (failure != null) throw storageError();
-        if (offset == hw.offset() || maxBytes <= 0 && !minOneBatch) return new ReadResult(MemoryRecords.EMPTY, hw.offset(), start);
+        boolean committed = isolation == IsolationLevel.READ_COMMITTED;
+        List<AbortedTxn> none = committed ? List.of() : null;
+        long endOffset = committed ? lso : hw.offset();
+        if (offset >= endOffset || maxBytes <= 0 && !minOneBatch) return new ReadResult(MemoryRecords.EMPTY, hw.offset(), lso, start, none);
+        Position bound = endOffset == hw.offset() ? hw : positionOf(endOffset);
+        if (bound == null) return new ReadResult(MemoryRecords.EMPTY, hw.offset(), lso, start, none);
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         while (e != null) {
             Segment seg = e.getValue();
-            int maxPosition = seg == hw.segment() ? hw.position() : seg.sizeInBytes();
+            int maxPosition = seg == bound.segment() ? bound.position() : seg.sizeInBytes();
             FileRecords.LogOffsetPosition p = seg.records.searchForOffsetFromPosition(offset, seg.positionHint(offset));
             if (p != null && p.position < maxPosition) {
                 int want = minOneBatch ? Math.max(maxBytes, p.size) : maxBytes;
                 int size = Math.min(maxPosition - p.position, want);
-                return new ReadResult(seg.records.slice(p.position, size), hw.offset(), start);
+                FileRecords slice = seg.records.slice(p.position, size);
+                return new ReadResult(slice, hw.offset(), lso, start, committed ? abortedIn(slice, offset, endOffset) : null);
             }
-            if (seg == hw.segment()) break;
+            if (seg == bound.segment()) break;
             e = segments.higherEntry(e.getKey());
         }
-        return new ReadResult(MemoryRecords.EMPTY, hw.offset(), start);
+        return new ReadResult(MemoryRecords.EMPTY, hw.offset(), lso, start, none);
+    }
+
+    /** Where the batch holding {@code offset} starts (offset below the high watermark), or null if it is gone. */
+    private Position positionOf(long offset) {
+        Map.Entry<Long, Segment> e = segments.floorEntry(offset);
+        if (e == null) return null;
+        Segment seg = e.getValue();
+        FileRecords.LogOffsetPosition p = seg.records.searchForOffsetFromPosition(offset, seg.positionHint(offset));
+        return p == null ? null : new Position(offset, seg, p.position);
+    }
+
+    /**
+     * The aborted transactions that may have records among {@code slice}'s whole batches, which start at or
+     * before {@code from} and end before {@code bound}: those whose marker is at or after {@code from} and that
+     * began before the offset after the last whole batch. Ordered by first offset.
+     */
+    private List<AbortedTxn> abortedIn(FileRecords slice, long from, long bound) {
+        List<AbortedTxn> candidates = collectAborted(from, bound);
+        if (candidates.isEmpty()) return candidates;
+        long upper = from;
+        for (FileChannelRecordBatch b : slice.batches()) upper = b.nextOffset(); // stops before a partial batch
+        List<AbortedTxn> out = new ArrayList<>();
+        for (AbortedTxn a : candidates) if (a.firstOffset() < upper) out.add(a);
+        return out;
+    }
+
+    /**
+     * Aborted transactions with marker at or after {@code from} that began before {@code upper}, by first offset.
+     * The scan stops at the first entry whose last stable offset reaches {@code upper}: every transaction that
+     * began before it was decided by then (as Kafka's TransactionIndex search).
+     */
+    List<AbortedTxn> collectAborted(long from, long upper) {
+        List<AbortedTxn> out = new ArrayList<>();
+        Long first = segments.floorKey(from);
+        scan:
+        for (Segment seg : (first == null ? segments : segments.tailMap(first)).values()) {
+            for (AbortedTxn a : seg.aborted()) {
+                if (a.lastOffset() >= from && a.firstOffset() < upper) out.add(a);
+                if (a.lastStableOffset() >= upper) break scan;
+            }
+        }
+        out.sort((x, y) -> Long.compare(x.firstOffset(), y.firstOffset()));
+        return out;
+    }
+
+    /**
+     * First offset of the earliest undecided transaction (open, or its marker not yet below the high watermark),
+     * else the high watermark; never below the log start offset.
+     */
+    public long lastStableOffset() {
+        synchronized (undecided) {
+            long hw = highWatermark.offset();
+            long lso = hw;
+            while (!undecided.isEmpty()) {
+                Map.Entry<Long, Long> first = undecided.firstEntry();
+                long marker = first.getValue();
+                if (marker >= 0 && marker < hw) {
+                    undecided.pollFirstEntry(); // decided and durable
+                    continue;
+                }
+                lso = Math.min(first.getKey(), hw);
+                break;
+            }
+            return Math.max(lso, logStartOffset);
+        }
     }
 
     /** First record with timestamp >= target at or after the log start and before the high watermark, or null. */
@@ -672,6 +871,8 @@ public final class PartitionLog {
                 boolean bySize = cfg.retentionBytes() >= 0 && total - s.sizeInBytes() >= cfg.retentionBytes();
                 boolean byStart = s.nextOffset() <= logStartOffset;
                 if (!(byTime || bySize || byStart)) break;
+                // An undecided transaction's records stay: its marker, and read_committed readers, need them.
+                if (!byStart && s.nextOffset() > lastStableOffset()) break;
                 total -= s.sizeInBytes();
                 long nextStart = segments.higherKey(s.baseOffset);
                 if (nextStart > logStartOffset) setLogStartOffset(nextStart);
@@ -731,7 +932,7 @@ public final class PartitionLog {
                     fsyncHoldingLock(end.segment());
                     advanceHighWatermark(end);
                     end.segment().writeIndex(ctx.opener());
-                    AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+                    AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot(end.segment().aborted()));
                     pruneSnapshots();
                 } catch (IOException e) {
                     // Offline, so the log manager writes no clean-shutdown marker and the next start recovers.

@@ -1,17 +1,22 @@
 package io.ledgerline.log;
 
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Idempotent-producer state of one partition: per producer id, its epoch and the metadata of its last
- * {@value #BATCHES_KEPT} batches (Kafka keeps five because a producer has at most five requests in flight).
+ * Producer state of one partition: per producer id, its epoch, the metadata of its last {@value #BATCHES_KEPT}
+ * batches (Kafka keeps five because a producer has at most five requests in flight), and the first offset of
+ * its open transaction here, if any.
  *
  * <p>Rules (as Apache Kafka's ProducerAppendInfo): a batch equal to one of the kept batches (same epoch, first
  * and last sequence) is a retry and gets the original offsets back without being stored again; an older
@@ -20,19 +25,38 @@ import java.util.Map;
  * OUT_OF_ORDER_SEQUENCE_NUMBER. An unknown producer id is accepted at any sequence, since its state may
  * have been removed with the segments that held it.
  *
- * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout:
- * {@code count:int32, count × (producerId:int64, epoch:int16, n:int32, n × (firstSeq:int32, lastSeq:int32,
- * firstOffset:int64, lastOffset:int64, maxTimestamp:int64))}.
+ * <p>Transactions: the first transactional batch of a producer opens its transaction at that batch's base
+ * offset; its end marker (a control batch, written by the broker) closes it. A non-transactional batch while
+ * the producer's transaction is open is INVALID_TXN_STATE. A marker may carry a newer epoch than the
+ * producer's (the coordinator bumps the epoch to fence an older producer): the producer's epoch becomes the
+ * marker's and its kept batches are dropped, so the next batch must start that epoch at sequence 0. A marker
+ * with an older epoch is INVALID_PRODUCER_EPOCH.
  *
- * <p>Threads: used only under the owning PartitionLog's lock.
+ * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout (version 2;
+ * version 1, written before transactions existed, is the same without the version, the txnFirstOffset and the
+ * aborted list):
+ * <pre>
+ *   version:int32 = -2 | count:int32 | count × (producerId:int64, epoch:int16, txnFirstOffset:int64 (-1: none),
+ *       n:int32, n × (firstSeq:int32, lastSeq:int32, firstOffset:int64, lastOffset:int64, maxTimestamp:int64))
+ *   | abortedCount:int32 | abortedCount × (producerId:int64, firstOffset:int64, lastOffset:int64, lastStableOffset:int64)
+ * </pre>
+ * The aborted list is that of the segment the snapshot offset falls in, whose index is not written yet (see
+ * PartitionLog's recovery); this class only carries it.
+ *
+ * <p>Threads: used only under the owning PartitionLog's lock (or by its load, before it is shared).
  */
 final class ProducerStateManager {
     static final int BATCHES_KEPT = 5;
+    private static final int SNAPSHOT_V2 = -2;
 
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long maxTimestamp) {}
 
+    /** A transaction closed by a marker: its first offset here, and the marker's offset. */
+    record CompletedTxn(long producerId, long firstOffset, long lastOffset, boolean aborted) {}
+
     private static final class Entry {
         short epoch;
+        long txnFirstOffset = -1;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_KEPT);
 
         int lastSeq() {
@@ -41,13 +65,17 @@ final class ProducerStateManager {
     }
 
     private final Map<Long, Entry> producers = new HashMap<>();
+    /** Open transactions: first offset to producer id. */
+    private final TreeMap<Long, Long> ongoing = new TreeMap<>();
+    /** Carried by a snapshot only; see the class comment. */
+    private List<AbortedTxn> snapshotAborted = List.of();
 
     /**
-     * Validates an idempotent batch before append. Returns the metadata of the original when this batch is a
-     * retry of a stored one (the caller must not store it again), else null.
+     * Validates a data batch with a producer id before append. Returns the metadata of the original when this
+     * batch is a retry of a stored one (the caller must not store it again), else null.
      */
     BatchMetadata check(RecordBatch batch) {
-        assert batch.hasProducerId();
+        assert batch.hasProducerId() && !batch.isControlBatch();
         Entry e = producers.get(batch.producerId());
         short epoch = batch.producerEpoch();
         int firstSeq = batch.baseSequence();
@@ -61,21 +89,35 @@ final class ProducerStateManager {
             for (BatchMetadata b : e.batches) {
                 if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) return b;
             }
-            int last = e.lastSeq();
-            if (last != RecordBatch.NO_SEQUENCE && !inSequence(last, firstSeq)) {
+            // No kept batch (a marker started this epoch): the epoch's first batch has sequence 0.
+            if (!inSequence(e.lastSeq(), firstSeq)) {
                 throw new OutOfOrderSequenceException("producer " + batch.producerId() + " epoch " + epoch
-                        + ": expected sequence " + nextSeq(last) + " but got " + firstSeq);
+                        + ": expected sequence " + nextSeq(e.lastSeq()) + " but got " + firstSeq);
             }
         } else if (firstSeq != 0) {
             throw new OutOfOrderSequenceException("producer " + batch.producerId() + " starts epoch " + epoch
                     + " at sequence " + firstSeq + ", expected 0");
         }
+        if (!batch.isTransactional() && e.txnFirstOffset >= 0) {
+            throw new InvalidTxnStateException("producer " + batch.producerId() + " sent a non-transactional batch"
+                    + " while its transaction from offset " + e.txnFirstOffset + " is open");
+        }
         return null;
     }
 
-    /** Records an appended (or recovered) batch. */
-    void update(RecordBatch batch) {
-        if (!batch.hasProducerId()) return;
+    /** Validates a transaction marker of {@code producerId} at {@code epoch} before append. */
+    void checkMarker(long producerId, short epoch) {
+        Entry e = producers.get(producerId);
+        if (e != null && epoch < e.epoch) {
+            throw new InvalidProducerEpochException("marker for producer " + producerId + " has epoch " + epoch
+                    + " older than the current " + e.epoch);
+        }
+    }
+
+    /** Records an appended (or recovered) data batch; returns true when it opened a transaction. */
+    boolean update(RecordBatch batch) {
+        assert !batch.isControlBatch();
+        if (!batch.hasProducerId()) return false;
         Entry e = producers.computeIfAbsent(batch.producerId(), id -> new Entry());
         if (batch.producerEpoch() != e.epoch) {
             e.epoch = batch.producerEpoch();
@@ -84,6 +126,39 @@ final class ProducerStateManager {
         if (e.batches.size() == BATCHES_KEPT) e.batches.removeFirst();
         e.batches.addLast(new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
+        if (batch.isTransactional() && e.txnFirstOffset < 0) {
+            e.txnFirstOffset = batch.baseOffset();
+            ongoing.put(e.txnFirstOffset, batch.producerId());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Records an appended (or recovered) end marker. Returns the transaction it closed, or null when the producer
+     * had none open here (a partition added to a transaction that wrote nothing to it).
+     */
+    CompletedTxn completeTxn(long producerId, short epoch, long markerOffset, boolean aborted) {
+        Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
+        if (epoch != e.epoch) {
+            e.epoch = epoch;
+            e.batches.clear();
+        }
+        if (e.txnFirstOffset < 0) return null;
+        long first = e.txnFirstOffset;
+        e.txnFirstOffset = -1;
+        ongoing.remove(first);
+        return new CompletedTxn(producerId, first, markerOffset, aborted);
+    }
+
+    /** First offset of the earliest open transaction, or -1. */
+    long firstOngoingOffset() {
+        return ongoing.isEmpty() ? -1 : ongoing.firstKey();
+    }
+
+    /** Open transactions: first offset to producer id (a copy). */
+    Map<Long, Long> ongoing() {
+        return new TreeMap<>(ongoing);
     }
 
     static boolean inSequence(int last, int next) {
@@ -98,41 +173,73 @@ final class ProducerStateManager {
         return producers.size();
     }
 
-    /** Every producer's epoch and kept batches; used by DescribeProducers and tests. */
+    /** Every producer's epoch; used by DescribeProducers and tests. */
     Map<Long, Short> epochs() {
         Map<Long, Short> m = new HashMap<>();
         producers.forEach((id, e) -> m.put(id, e.epoch));
         return m;
     }
 
-    ByteBuffer snapshot() {
-        int size = 4;
-        for (Entry e : producers.values()) size += 8 + 2 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
-        ByteBuffer buf = ByteBuffer.allocate(size);
-        buf.putInt(producers.size());
+    /** What DescribeProducers reports of one producer. */
+    record ProducerInfo(long producerId, short epoch, int lastSequence, long lastTimestamp, long txnFirstOffset) {}
+
+    List<ProducerInfo> describe() {
+        List<ProducerInfo> out = new ArrayList<>();
         producers.forEach((id, e) -> {
-            buf.putLong(id).putShort(e.epoch).putInt(e.batches.size());
+            BatchMetadata last = e.batches.peekLast();
+            out.add(new ProducerInfo(id, e.epoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(), e.txnFirstOffset));
+        });
+        return out;
+    }
+
+    List<AbortedTxn> snapshotAborted() {
+        return snapshotAborted;
+    }
+
+    ByteBuffer snapshot(List<AbortedTxn> aborted) {
+        int size = 4 + 4 + 4 + aborted.size() * 32;
+        for (Entry e : producers.values()) size += 8 + 2 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        buf.putInt(SNAPSHOT_V2).putInt(producers.size());
+        producers.forEach((id, e) -> {
+            buf.putLong(id).putShort(e.epoch).putLong(e.txnFirstOffset).putInt(e.batches.size());
             for (BatchMetadata b : e.batches) {
                 buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
                         .putLong(b.maxTimestamp());
             }
         });
+        buf.putInt(aborted.size());
+        for (AbortedTxn a : aborted) {
+            buf.putLong(a.producerId()).putLong(a.firstOffset()).putLong(a.lastOffset()).putLong(a.lastStableOffset());
+        }
         return buf.flip();
     }
 
     static ProducerStateManager fromSnapshot(ByteBuffer buf) {
         ProducerStateManager m = new ProducerStateManager();
-        int count = buf.getInt();
+        int first = buf.getInt();
+        boolean v2 = first == SNAPSHOT_V2;
+        int count = v2 ? buf.getInt() : first;
+        if (count < 0) throw new IllegalStateException("bad producer count " + count);
         for (int i = 0; i < count; i++) {
             long id = buf.getLong();
             Entry e = new Entry();
             e.epoch = buf.getShort();
+            if (v2) e.txnFirstOffset = buf.getLong();
             int n = buf.getInt();
             if (n < 0 || n > BATCHES_KEPT) throw new IllegalStateException("bad batch count " + n);
             for (int j = 0; j < n; j++) {
                 e.batches.addLast(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
             }
             m.producers.put(id, e);
+            if (e.txnFirstOffset >= 0) m.ongoing.put(e.txnFirstOffset, id);
+        }
+        if (v2) {
+            int n = buf.getInt();
+            if (n < 0) throw new IllegalStateException("bad aborted count " + n);
+            List<AbortedTxn> aborted = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) aborted.add(new AbortedTxn(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong()));
+            m.snapshotAborted = aborted;
         }
         return m;
     }

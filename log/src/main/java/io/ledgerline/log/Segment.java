@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One segment of a partition: a file of Kafka v2 record batches with absolute offsets, plus its sparse
@@ -27,18 +28,27 @@ import java.nio.file.Path;
  *                               the first batch's base offset is the file name
  *   00000000000000001000.index  written when the segment is sealed and at clean shutdown, never while it is
  *                               the active segment ({@link AtomicFiles} framing, CRC-checked):
- *                               version:int32 | logBytes:int32 | nextOffset:int64 | maxTimestamp:int64 |
+ *                               version:int32 (2) | logBytes:int32 | nextOffset:int64 | maxTimestamp:int64 |
  *                               offsetOfMaxTimestamp:int64 | offsetIndex | timeIndex   (see SparseIndex)
+ *                               | abortedCount:int32 | abortedCount × (producerId:int64, firstOffset:int64,
+ *                               lastOffset:int64, lastStableOffset:int64)
  * </pre>
  * An index file whose logBytes differs from the .log file's size is stale (the file was cut or extended
- * after it was written) and is ignored: the segment is scanned and the indexes rebuilt.
+ * after it was written) and is ignored: the segment is scanned and the indexes rebuilt. Version 1 (before
+ * transactions) lacks the aborted list and is read as an empty one, which it was.
+ *
+ * <p>The aborted-transaction index: the transactions whose abort marker lies in this segment, in marker order
+ * (see {@link AbortedTxn}). It is persisted in the index file, so it is known for a segment loaded from its
+ * index; a scanned segment's list is rebuilt by PartitionLog's recovery replay, which needs the producer
+ * state to know where each aborted transaction began ({@link #abortedKnown}).
  *
  * <p>Threads: appends happen under the owning {@link PartitionLog}'s lock; reads are lock-free and
  * bounded by positions the appender published.
  */
 final class Segment {
     private static final Logger log = LoggerFactory.getLogger(Segment.class);
-    private static final int INDEX_VERSION = 1;
+    private static final int INDEX_VERSION = 2;
+    private static final int INDEX_VERSION_BEFORE_TRANSACTIONS = 1;
 
     final long baseOffset;
     final Path logFile;
@@ -56,6 +66,15 @@ final class Segment {
      * rolls: an idle topic's new segment must not count its idle time, or it rolls after one batch.
      */
     private volatile long firstAppendMs;
+    /**
+     * Aborted transactions whose marker is here, in marker order. Appended under the partition lock, read
+     * lock-free: the array is published before the count, so a reader that reads the count first sees at
+     * least that many entries.
+     */
+    private volatile AbortedTxn[] aborted = new AbortedTxn[0];
+    private volatile int abortedCount;
+    /** False when the segment was scanned rather than loaded from its index: its aborted list is not known. */
+    private boolean abortedKnown = true;
 
     private Segment(long baseOffset, Path logFile, FileChannel channel, FileRecords records, SparseIndex offsetIndex,
                     SparseIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long firstAppendMs) {
@@ -133,7 +152,8 @@ final class Segment {
         ByteBuffer buf = AtomicFiles.read(indexPath(file.getParent(), baseOffset));
         if (buf == null) return null;
         try {
-            if (buf.getInt() != INDEX_VERSION) return null;
+            int version = buf.getInt();
+            if (version != INDEX_VERSION && version != INDEX_VERSION_BEFORE_TRANSACTIONS) return null;
             int logBytes = buf.getInt();
             if (logBytes != records.sizeInBytes()) {
                 log.warn("{}: index describes {} bytes but the file has {}; rebuilding", file, logBytes, records.sizeInBytes());
@@ -144,7 +164,13 @@ final class Segment {
             long offMaxTs = buf.getLong();
             SparseIndex oi = SparseIndex.readFrom(buf);
             SparseIndex ti = SparseIndex.readFrom(buf);
-            return new Segment(baseOffset, file, ch, records, oi, ti, next, maxTs, offMaxTs, nowMs);
+            Segment seg = new Segment(baseOffset, file, ch, records, oi, ti, next, maxTs, offMaxTs, nowMs);
+            if (version == INDEX_VERSION) {
+                int n = buf.getInt();
+                if (n < 0 || n > buf.remaining() / 32) throw new IllegalStateException("bad aborted count " + n);
+                for (int i = 0; i < n; i++) seg.addAborted(new AbortedTxn(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong()));
+            }
+            return seg;
         } catch (RuntimeException e) {
             log.warn("{}: unreadable index ({}); rebuilding", file, e.toString());
             return null;
@@ -155,6 +181,7 @@ final class Segment {
             throws IOException {
         Segment seg = new Segment(baseOffset, file, ch, records, new SparseIndex(), new SparseIndex(), baseOffset,
                 RecordBatch.NO_TIMESTAMP, -1, nowMs);
+        seg.abortedKnown = false;
         int valid = 0;
         String reason = null;
         try {
@@ -252,12 +279,51 @@ final class Segment {
     }
 
     void writeIndex(FileOpener opener) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 8 + 8 + 8 + offsetIndex.serializedSize() + timeIndex.serializedSize());
+        assert abortedKnown : "an index is written only once recovery rebuilt the aborted list";
+        List<AbortedTxn> ab = aborted();
+        ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 8 + 8 + 8 + offsetIndex.serializedSize() + timeIndex.serializedSize()
+                + 4 + ab.size() * 32);
         buf.putInt(INDEX_VERSION).putInt(records.sizeInBytes()).putLong(nextOffset).putLong(maxTimestamp)
                 .putLong(offsetOfMaxTimestamp);
         offsetIndex.writeTo(buf);
         timeIndex.writeTo(buf);
+        buf.putInt(ab.size());
+        for (AbortedTxn a : ab) {
+            buf.putLong(a.producerId()).putLong(a.firstOffset()).putLong(a.lastOffset()).putLong(a.lastStableOffset());
+        }
         AtomicFiles.write(opener, indexFile, buf.flip());
+    }
+
+    /** Adds an aborted transaction whose marker is in this segment (partition lock held, or during load). */
+    void addAborted(AbortedTxn a) {
+        int n = abortedCount;
+        assert n == 0 || aborted[n - 1].lastOffset() < a.lastOffset() : "aborted index in marker order";
+        AbortedTxn[] arr = aborted;
+        if (n == arr.length) {
+            arr = java.util.Arrays.copyOf(arr, Math.max(4, n * 2));
+            arr[n] = a;
+            aborted = arr;
+        } else {
+            arr[n] = a;
+        }
+        abortedCount = n + 1;
+    }
+
+    /** This segment's aborted transactions, in marker order (a snapshot view). */
+    List<AbortedTxn> aborted() {
+        int n = abortedCount;
+        return java.util.Arrays.asList(aborted).subList(0, n);
+    }
+
+    boolean abortedKnown() {
+        return abortedKnown;
+    }
+
+    /** Recovery: the list is about to be rebuilt from the records (or was). */
+    void resetAborted(boolean known) {
+        aborted = new AbortedTxn[0];
+        abortedCount = 0;
+        abortedKnown = known;
     }
 
     void deleteIndexFile() throws IOException {

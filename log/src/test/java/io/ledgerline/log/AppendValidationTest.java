@@ -169,11 +169,15 @@ class AppendValidationTest {
     }
 
     @Test
-    void controlTransactionalAndOldFormatBatchesAreInvalidRecord() throws IOException {
+    void controlBatchesTransactionalBatchesWithoutProducerIdAndOldFormatBatchesAreInvalidRecord() throws IOException {
         MemoryRecords control = MemoryRecords.withEndTransactionMarker(T0, 1L, (short) 0,
                 new EndTransactionMarker(ControlRecordType.COMMIT, 0));
-        MemoryRecords transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, 1L, (short) 0, 0,
-                new SimpleRecord(T0, "k".getBytes(), "v".getBytes()));
+        // kafka-clients refuses to build a transactional batch without a producer id: set the flag by hand.
+        MemoryRecords plain = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(T0, "k".getBytes(), "v".getBytes()));
+        ByteBuffer pb = plain.buffer();
+        pb.putShort(pb.position() + TestLogs.ATTRIBUTES_OFFSET, (short) (pb.getShort(pb.position() + TestLogs.ATTRIBUTES_OFFSET) | 0x10));
+        MemoryRecords transactional = TestLogs.withFixedCrc(plain);
+        assertThat(transactional.batches().iterator().next().isTransactional()).isTrue();
         MemoryRecords v1 = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1, 0L, Compression.NONE,
                 TimestampType.CREATE_TIME, new SimpleRecord(T0, "k".getBytes(), "v".getBytes()));
         for (MemoryRecords bad : List.of(control, transactional, v1)) {
