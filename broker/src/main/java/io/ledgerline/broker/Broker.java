@@ -10,6 +10,7 @@ import io.ledgerline.broker.net.KafkaServer;
 import io.ledgerline.broker.produce.InitProducerIdHandler;
 import io.ledgerline.broker.produce.ProduceHandler;
 import io.ledgerline.broker.produce.ProducerIdManager;
+import io.ledgerline.broker.produce.TransactionVerifier;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -68,7 +69,7 @@ public final class Broker implements AutoCloseable {
                             config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
                     // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                     // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
-                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
+                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, TransactionVerifier.NONE), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                     .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                     .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));

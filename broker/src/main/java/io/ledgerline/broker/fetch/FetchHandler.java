@@ -3,6 +3,7 @@ package io.ledgerline.broker.fetch;
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
 import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import io.ledgerline.log.ReadResult;
 import org.apache.kafka.common.IsolationLevel;
@@ -29,10 +30,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first partition with data returns at least one whole batch even when larger (KIP-74).
  *
  * <p>Long poll: with less than min bytes available the request waits, up to max wait (capped by
- * fetch.max.wait.ms.max), and is re-read whenever one of its partitions' high watermark moves. Fetch
- * sessions are not kept: every response has session id 0, so clients send full fetch requests.
- * read_committed sees the same as read_uncommitted until transactions exist (last stable offset = high
- * watermark, no aborted transactions).
+ * fetch.max.wait.ms.max), and is re-read whenever one of its partitions' high watermark moves (the last
+ * stable offset moves only with it). Fetch sessions are not kept: every response has session id 0, so clients
+ * send full fetch requests.
+ *
+ * <p>read_committed stops at each partition's last stable offset and lists the aborted transactions that
+ * overlap the returned batches, which the consumer then skips; every response carries the last stable offset.
  */
 public final class FetchHandler implements ApiHandler {
     private final TopicRegistry topics;
@@ -94,7 +97,7 @@ public final class FetchHandler implements ApiHandler {
                 }
                 PartitionLog log = topic.partitions().get(p.partition());
                 out.logs.add(log);
-                pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.highWatermark()).setLogStartOffset(log.logStartOffset());
+                pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
                 if (readCommitted) pd.setAbortedTransactions(new ArrayList<>());
                 if (p.currentLeaderEpoch() > 0) {
                     pd.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
@@ -103,10 +106,18 @@ public final class FetchHandler implements ApiHandler {
                 }
                 try {
                     int limit = (int) Math.max(0, Math.min(p.partitionMaxBytes(), remaining));
-                    ReadResult r = log.read(p.fetchOffset(), limit, minOneBatch);
+                    ReadResult r = log.read(p.fetchOffset(), limit, minOneBatch,
+                            readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
                     int size = r.records().sizeInBytes();
-                    pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.highWatermark())
+                    pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.lastStableOffset())
                             .setLogStartOffset(r.logStartOffset());
+                    if (r.abortedTransactions() != null) {
+                        List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
+                        for (AbortedTxn a : r.abortedTransactions()) {
+                            aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
+                        }
+                        pd.setAbortedTransactions(aborted);
+                    }
                     if (size > 0) {
                         minOneBatch = false;
                         remaining -= size;

@@ -5,6 +5,7 @@ import io.ledgerline.broker.protocol.KafkaRequest;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.OffsetAndTimestamp;
 import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -19,9 +20,10 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ListOffsets: earliest (log start), latest (high watermark = durable end; also the last stable offset until
- * transactions exist), max timestamp (the first record carrying the largest timestamp), or by timestamp
- * (the first record with timestamp &gt;= the target). "None" is offset -1 and timestamp -1, as in Kafka.
+ * ListOffsets: earliest (log start), latest (high watermark = durable end; under read_committed the last
+ * stable offset), max timestamp (the first record carrying the largest timestamp), or by timestamp (the first
+ * record with timestamp &gt;= the target). Under read_committed a lookup by timestamp finds only offsets below
+ * the last stable offset, as Kafka's. "None" is offset -1 and timestamp -1, as in Kafka.
  */
 public final class ListOffsetsHandler implements ApiHandler {
     private final TopicRegistry topics;
@@ -34,17 +36,19 @@ public final class ListOffsetsHandler implements ApiHandler {
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         ListOffsetsRequestData req = request.body(ListOffsetsRequest.class).data();
         ListOffsetsResponseData data = new ListOffsetsResponseData();
+        boolean readCommitted = req.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         for (ListOffsetsRequestData.ListOffsetsTopic t : req.topics()) {
             ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
             data.topics().add(tr);
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p));
+                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p, readCommitted));
             }
         }
         return ApiHandler.done(new ListOffsetsResponse(data));
     }
 
-    private static ListOffsetsPartitionResponse answer(PartitionLog log, ListOffsetsRequestData.ListOffsetsPartition p) {
+    private static ListOffsetsPartitionResponse answer(PartitionLog log, ListOffsetsRequestData.ListOffsetsPartition p,
+                                                       boolean readCommitted) {
         ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
         if (log == null) return r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -53,7 +57,7 @@ public final class ListOffsetsHandler implements ApiHandler {
             long ts = p.timestamp();
             OffsetAndTimestamp found;
             if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
-                found = new OffsetAndTimestamp(log.highWatermark(), RecordBatch.NO_TIMESTAMP);
+                found = new OffsetAndTimestamp(readCommitted ? log.lastStableOffset() : log.highWatermark(), RecordBatch.NO_TIMESTAMP);
             } else if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 found = new OffsetAndTimestamp(log.logStartOffset(), RecordBatch.NO_TIMESTAMP);
             } else if (ts == ListOffsetsRequest.MAX_TIMESTAMP) {
@@ -64,6 +68,9 @@ public final class ListOffsetsHandler implements ApiHandler {
                 found = log.offsetForTimestamp(ts);
             } else {
                 return r.setErrorCode(Errors.INVALID_REQUEST.code());
+            }
+            if (found != null && readCommitted && ts != ListOffsetsRequest.LATEST_TIMESTAMP && found.offset() >= log.lastStableOffset()) {
+                found = null; // not readable under read_committed yet
             }
             if (found != null) r.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(0);
             return r;

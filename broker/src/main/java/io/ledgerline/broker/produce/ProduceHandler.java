@@ -7,12 +7,16 @@ import io.ledgerline.log.AppendResult;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -27,12 +31,23 @@ import java.util.concurrent.CompletionException;
  * (acks=1 and acks=all both wait: this node is the only replica, and an acknowledgement means "on disk").
  * acks=0 gets no response at all. Per partition, a failure is that partition's error code; the others
  * still succeed (as in Kafka).
+ *
+ * <p>A transactional batch is appended only if its partition is in the producer's ongoing transaction (the
+ * KIP-890 check, see {@link TransactionVerifier}). A partition that was not added gets TRANSACTION_ABORTABLE
+ * from Produce v11 on and INVALID_TXN_STATE before (what Apache Kafka 4.x answers: older clients do not know
+ * TRANSACTION_ABORTABLE); a transactional batch without a transactional id in the request gets
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as in Kafka.
  */
 public final class ProduceHandler implements ApiHandler {
-    private final TopicRegistry topics;
+    /** First Produce version whose clients understand TRANSACTION_ABORTABLE (KIP-890). */
+    static final short TRANSACTION_ABORTABLE_MIN_VERSION = 11;
 
-    public ProduceHandler(TopicRegistry topics) {
+    private final TopicRegistry topics;
+    private final TransactionVerifier transactions;
+
+    public ProduceHandler(TopicRegistry topics, TransactionVerifier transactions) {
         this.topics = topics;
+        this.transactions = transactions;
     }
 
     @Override
@@ -53,17 +68,6 @@ public final class ProduceHandler implements ApiHandler {
             }
             return ApiHandler.done(new ProduceResponse(data));
         }
-        if (req.transactionalId() != null) {
-            for (ProduceRequestData.TopicProduceData t : req.topicData()) {
-                TopicProduceResponse tr = topicResponse(t, data);
-                for (ProduceRequestData.PartitionProduceData p : t.partitionData()) {
-                    tr.partitionResponses().add(failed(p.index(), Errors.TRANSACTIONAL_ID_NOT_FOUND,
-                            "transactions are not available in this Ledgerline version"));
-                }
-            }
-            return acks == 0 ? ApiHandler.done(null) : ApiHandler.done(new ProduceResponse(data));
-        }
-
         for (ProduceRequestData.TopicProduceData t : req.topicData()) {
             TopicProduceResponse tr = topicResponse(t, data);
             TopicRegistry.Entry topic = byId ? topics.get(t.topicId()) : topics.get(t.name());
@@ -82,7 +86,7 @@ public final class ProduceHandler implements ApiHandler {
                 }
                 try {
                     ProduceRequest.validateRecords(request.version(), p.records());
-                    AppendResult a = log.append((MemoryRecords) p.records());
+                    AppendResult a = append(log, (MemoryRecords) p.records(), req.transactionalId(), request.version());
                     pr.setBaseOffset(a.baseOffset()).setLogAppendTimeMs(a.logAppendTimeMs()).setLogStartOffset(a.logStartOffset());
                     if (acks != 0) {
                         waits.add(log.durable(a.lastOffset()).handle((ok, err) -> {
@@ -98,6 +102,23 @@ public final class ProduceHandler implements ApiHandler {
         if (acks == 0) return ApiHandler.done(null);
         if (waits.isEmpty()) return ApiHandler.done(new ProduceResponse(data));
         return CompletableFuture.allOf(waits.toArray(new CompletableFuture[0])).thenApply(v -> new ProduceResponse(data));
+    }
+
+    private AppendResult append(PartitionLog log, MemoryRecords records, String transactionalId, short version) {
+        RecordBatch batch = records.firstBatch();
+        if (batch == null || !batch.isTransactional()) return log.append(records);
+        if (transactionalId == null) {
+            throw new TransactionalIdAuthorizationException("a transactional record batch needs the request's transactional id");
+        }
+        AppendResult[] result = new AppendResult[1];
+        try {
+            transactions.appendIfInTransaction(transactionalId, batch.producerId(), batch.producerEpoch(),
+                    log.topicPartition(), () -> result[0] = log.append(records));
+        } catch (TransactionAbortableException e) {
+            if (version < TRANSACTION_ABORTABLE_MIN_VERSION) throw new InvalidTxnStateException(e.getMessage());
+            throw e;
+        }
+        return result[0];
     }
 
     private static TopicProduceResponse topicResponse(ProduceRequestData.TopicProduceData t, ProduceResponseData data) {
