@@ -66,8 +66,11 @@ class ThreeConsumersSixPartitionsTest {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertDisjointCover(List.of(of(a), of(b), of(c)), 3));
             assertThat(List.of(of(a), of(b), of(c))).allSatisfy(s -> assertThat(s).hasSize(2));
 
+            long closedAt = System.nanoTime();
             c.close(); // LeaveGroup
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertDisjointCover(List.of(of(a), of(b)), 2));
+            System.out.println("survivors took over the closed member's partitions in " + (System.nanoTime() - closedAt) / 1_000_000
+                    + " ms (heartbeat interval " + GroupTestBroker.HEARTBEAT_INTERVAL_MS + " ms)");
 
             try (ChildConsumerProcess killed = new ChildConsumerProcess(broker.bootstrap(), "g", TOPIC, 0)) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
