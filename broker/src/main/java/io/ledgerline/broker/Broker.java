@@ -198,7 +198,10 @@ public final class Broker implements AutoCloseable {
         server.close();
         timer.shutdownNow();
         groups.close();
-        logs.close();
-        log.info("Ledgerline stopped cleanly");
+        if (logs.closeAndReport()) {
+            log.info("Ledgerline stopped cleanly");
+        } else {
+            log.warn("Ledgerline stopped, but not every log closed cleanly: the next start will recover them");
+        }
     }
 }
