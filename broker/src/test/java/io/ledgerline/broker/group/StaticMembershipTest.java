@@ -55,7 +55,9 @@ class StaticMembershipTest {
         ConsumerLoop one = member("one");
         ConsumerLoop two = member("two");
         try (two) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> one.assignment.size() == 2 && two.assignment.size() == 2);
+            // The generation is recorded after poll returns, the assignment during it: wait for both.
+            await().atMost(Duration.ofSeconds(60)).until(() -> one.assignment.size() == 2 && two.assignment.size() == 2
+                    && one.generation >= 0 && one.generation == two.generation);
             int generation = one.generation;
             Set<?> before = Set.copyOf(one.assignment);
             String memberIdBefore = describe().members().stream().filter(m -> m.groupInstanceId().orElse("").equals("one"))
