@@ -23,7 +23,14 @@ import io.ledgerline.broker.net.KafkaServer;
 import io.ledgerline.broker.produce.InitProducerIdHandler;
 import io.ledgerline.broker.produce.ProduceHandler;
 import io.ledgerline.broker.produce.ProducerIdManager;
-import io.ledgerline.broker.produce.TransactionVerifier;
+import io.ledgerline.broker.txn.AddOffsetsToTxnHandler;
+import io.ledgerline.broker.txn.AddPartitionsToTxnHandler;
+import io.ledgerline.broker.txn.DescribeProducersHandler;
+import io.ledgerline.broker.txn.DescribeTransactionsHandler;
+import io.ledgerline.broker.txn.EndTxnHandler;
+import io.ledgerline.broker.txn.ListTransactionsHandler;
+import io.ledgerline.broker.txn.TransactionCoordinator;
+import io.ledgerline.broker.txn.TransactionLog;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -55,6 +62,7 @@ public final class Broker implements AutoCloseable {
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
     private final KafkaServer server;
     private final ApiTable table;
     private volatile boolean closed;
@@ -77,6 +85,9 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
+            this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds,
+                    new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
+                            config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS)), System::currentTimeMillis);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
@@ -84,10 +95,10 @@ public final class Broker implements AutoCloseable {
                             config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
                     // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                     // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
-                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, TransactionVerifier.NONE), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
+                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                     .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
-                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds))
+                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds, transactions))
                     .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(cluster))
                     .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
                     .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))
@@ -98,7 +109,13 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
                     .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
                     .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
-                    .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups));
+                    .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
+                    .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(transactions, topics))
+                    .register(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnHandler(transactions))
+                    .register(ApiKeys.END_TXN, new EndTxnHandler(transactions), ApiKeys.END_TXN.oldestVersion(), EndTxnHandler.MAX_VERSION)
+                    .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
+                    .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
+                    .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics));
             AdminApis.register(table, topics, cluster, config);
             BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {
@@ -179,6 +196,10 @@ public final class Broker implements AutoCloseable {
         return logs;
     }
 
+    public TransactionCoordinator transactions() {
+        return transactions;
+    }
+
     /** The dispatch table (tests drive it through an in-memory channel). */
     public ApiTable apiTable() {
         return table;
@@ -199,6 +220,7 @@ public final class Broker implements AutoCloseable {
         server.close();
         timer.shutdownNow();
         groups.close();
+        transactions.close();
         if (logs.closeAndReport()) {
             log.info("Ledgerline stopped cleanly");
         } else {

@@ -1010,6 +1010,16 @@ public final class PartitionLog {
         }
     }
 
+    /** Every producer this partition knows, with its open transaction (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producers.describe();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Path dir() {
         return dir;
     }

@@ -180,14 +180,11 @@ final class ProducerStateManager {
         return m;
     }
 
-    /** What DescribeProducers reports of one producer. */
-    record ProducerInfo(long producerId, short epoch, int lastSequence, long lastTimestamp, long txnFirstOffset) {}
-
-    List<ProducerInfo> describe() {
-        List<ProducerInfo> out = new ArrayList<>();
+    List<ActiveProducer> describe() {
+        List<ActiveProducer> out = new ArrayList<>();
         producers.forEach((id, e) -> {
             BatchMetadata last = e.batches.peekLast();
-            out.add(new ProducerInfo(id, e.epoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(), e.txnFirstOffset));
+            out.add(new ActiveProducer(id, e.epoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(), e.txnFirstOffset));
         });
         return out;
     }

@@ -79,6 +79,10 @@ public final class BrokerConfig {
             "Committed offsets of a group without members are deleted this long after it became empty (minutes, Kafka's default: 7 days).");
     public static final Setting OFFSETS_RETENTION_CHECK_INTERVAL_MS = define("offsets.retention.check.interval.ms", "600000",
             "How often expired committed offsets are looked for (ms, Kafka's default).");
+    public static final Setting TRANSACTION_MAX_TIMEOUT_MS = define("transaction.max.timeout.ms", "900000",
+            "Largest transaction.timeout.ms a transactional producer may ask for (ms, Kafka's default: 15 minutes).");
+    public static final Setting TRANSACTION_ABORT_CHECK_INTERVAL_MS = define("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000",
+            "How often ongoing transactions are checked against their timeout; a timed-out one is aborted (ms, Kafka's default).");
 
     private final Map<String, String> values;
 

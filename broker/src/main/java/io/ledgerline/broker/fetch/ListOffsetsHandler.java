@@ -69,8 +69,9 @@ public final class ListOffsetsHandler implements ApiHandler {
             } else {
                 return r.setErrorCode(Errors.INVALID_REQUEST.code());
             }
-            if (found != null && readCommitted && ts != ListOffsetsRequest.LATEST_TIMESTAMP && found.offset() >= log.lastStableOffset()) {
-                found = null; // not readable under read_committed yet
+            boolean lookup = ts >= 0 || ts == ListOffsetsRequest.MAX_TIMESTAMP;
+            if (found != null && readCommitted && lookup && found.offset() >= log.lastStableOffset()) {
+                found = null; // a lookup finds only what read_committed can read yet
             }
             if (found != null) r.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(0);
             return r;

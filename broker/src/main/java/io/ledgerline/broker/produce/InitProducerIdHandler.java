@@ -2,6 +2,7 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.txn.TransactionCoordinator;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -12,27 +13,33 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id at epoch 0 (as Apache Kafka does for a
- * non-transactional producer, also when it re-initializes after an error). A transactional id needs the
- * transaction coordinator, which this version does not have yet: such a request gets
- * COORDINATOR_NOT_AVAILABLE (clients do not send one, since FindCoordinator is not advertised).
+ * InitProducerId. Without a transactional id (idempotent producers): a fresh producer id at epoch 0, as
+ * Apache Kafka does for a non-transactional producer, also when it re-initializes after an error. With one:
+ * the transaction coordinator's answer (epoch bump and fencing, see
+ * {@link TransactionCoordinator#initProducerId}); an empty transactional id is INVALID_REQUEST, as in Kafka.
  */
 public final class InitProducerIdHandler implements ApiHandler {
     private final ProducerIdManager ids;
+    private final TransactionCoordinator transactions;
 
-    public InitProducerIdHandler(ProducerIdManager ids) {
+    public InitProducerIdHandler(ProducerIdManager ids, TransactionCoordinator transactions) {
         this.ids = ids;
+        this.transactions = transactions;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         InitProducerIdRequestData req = request.body(InitProducerIdRequest.class).data();
         InitProducerIdResponseData data = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
-        if (req.transactionalId() != null) {
-            data.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
-        } else {
+        if (req.transactionalId() == null) {
             data.setProducerId(ids.nextId()).setProducerEpoch((short) 0);
+            return ApiHandler.done(new InitProducerIdResponse(data));
         }
-        return ApiHandler.done(new InitProducerIdResponse(data));
+        if (req.transactionalId().isEmpty()) {
+            return ApiHandler.done(new InitProducerIdResponse(data.setErrorCode(Errors.INVALID_REQUEST.code())));
+        }
+        return transactions.initProducerId(req.transactionalId(), req.transactionTimeoutMs(), req.producerId(), req.producerEpoch())
+                .thenApply(r -> new InitProducerIdResponse(data.setErrorCode(r.error().code())
+                        .setProducerId(r.producerId()).setProducerEpoch(r.epoch())));
     }
 }

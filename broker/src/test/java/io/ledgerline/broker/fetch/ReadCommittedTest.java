@@ -128,6 +128,11 @@ class ReadCommittedTest {
              KafkaConsumer<String, String> uncommitted = consumer("read_uncommitted")) {
             assertThat(committed.endOffsets(List.of(tp))).containsEntry(tp, 0L);
             assertThat(uncommitted.endOffsets(List.of(tp))).containsEntry(tp, 2L);
+            // Earliest is the log start, also when nothing is stable yet (a by-timestamp lookup would find nothing).
+            assertThat(committed.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
+            committed.assign(List.of(tp));
+            committed.seekToBeginning(List.of(tp));
+            assertThat(committed.position(tp)).isZero();
         }
         log.appendMarker(P1 + 10, (short) 0, ControlRecordType.ABORT, 0);
         durable(log);

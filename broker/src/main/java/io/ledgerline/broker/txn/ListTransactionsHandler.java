@@ -1,0 +1,54 @@
+package io.ledgerline.broker.txn;
+
+import io.ledgerline.broker.protocol.ApiHandler;
+import io.ledgerline.broker.protocol.KafkaRequest;
+import org.apache.kafka.common.message.ListTransactionsRequestData;
+import org.apache.kafka.common.message.ListTransactionsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ListTransactionsRequest;
+import org.apache.kafka.common.requests.ListTransactionsResponse;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * ListTransactions: the transactional ids passing every filter (state names, producer ids, v1's minimum
+ * duration of an ongoing transaction, v2's regular expression). A state name Kafka does not know is listed
+ * in unknownStateFilters; a bad pattern is INVALID_REGULAR_EXPRESSION.
+ */
+public final class ListTransactionsHandler implements ApiHandler {
+    private final TransactionCoordinator coordinator;
+
+    public ListTransactionsHandler(TransactionCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        ListTransactionsRequestData req = request.body(ListTransactionsRequest.class).data();
+        ListTransactionsResponseData data = new ListTransactionsResponseData();
+        Pattern pattern = null;
+        if (req.transactionalIdPattern() != null && !req.transactionalIdPattern().isEmpty()) {
+            try {
+                pattern = Pattern.compile(req.transactionalIdPattern());
+            } catch (PatternSyntaxException e) {
+                return ApiHandler.done(new ListTransactionsResponse(data.setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code())));
+            }
+        }
+        for (String s : req.stateFilters()) {
+            if (TransactionState.byKafkaName(s) == null) data.unknownStateFilters().add(s);
+        }
+        List<TransactionCoordinator.Listed> listed = coordinator.list(new HashSet<>(req.stateFilters()),
+                new HashSet<>(req.producerIdFilters()), req.durationFilter(), pattern);
+        for (TransactionCoordinator.Listed l : listed) {
+            data.transactionStates().add(new ListTransactionsResponseData.TransactionState()
+                    .setTransactionalId(l.transactionalId()).setProducerId(l.producerId())
+                    .setTransactionState(l.state().kafkaName()));
+        }
+        return ApiHandler.done(new ListTransactionsResponse(data));
+    }
+}

@@ -1,0 +1,457 @@
+package io.ledgerline.broker.txn;
+
+import io.ledgerline.broker.produce.ProducerIdManager;
+import io.ledgerline.broker.produce.TransactionVerifier;
+import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.AppendResult;
+import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ConcurrentTransactionsException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The transaction coordinator: every transactional id of this broker (this node coordinates all of them).
+ * Transaction version 1 (TV1): the broker finalizes no {@code transaction.version} feature, so clients add
+ * partitions with AddPartitionsToTxn, end with EndTxn v0-4, and keep their epoch across transactions.
+ *
+ * <p>Shape (ARCHITECTURE.md): a request is checked against the current state and yields a response plus a
+ * {@link TxnRecord} to append to the {@link TransactionLog}; {@link #replay} is the only code that changes the
+ * state, when the record is durable at run time exactly as when the log is replayed at start, and the response
+ * leaves only then. While a record is in flight its transactional id is <em>pending</em>: other requests for it
+ * get CONCURRENT_TRANSACTIONS, as in Kafka, and retry.
+ *
+ * <p>Ending a transaction: EndTxn (or a fence: InitProducerId on an ongoing transaction, or the transaction
+ * timeout, both aborting with the epoch bumped) writes PrepareCommit/PrepareAbort; once that is durable the
+ * decision stands, and the coordinator appends the COMMIT/ABORT marker to every partition of the transaction,
+ * waits until they are durable, and writes CompleteCommit/CompleteAbort. A restart finds a Prepare state and
+ * finishes it (a marker written twice is harmless: the second finds no open transaction). A partition that
+ * cannot take its marker (offline after a storage failure) is retried every {@value #MARKER_RETRY_MS} ms.
+ *
+ * <p>The KIP-890 check ({@link #appendIfInTransaction}) and the append it guards run under the transactional
+ * id's monitor, and so do state changes: no marker can land between a produce's check and its write.
+ *
+ * <p>Threads: each transactional id's {@link Entry} is guarded by its own monitor; nothing blocks under it
+ * (appends to the transaction log return a durability future). Continuations and the timeout scan run on this
+ * coordinator's single-thread executor.
+ */
+public final class TransactionCoordinator implements TransactionVerifier, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+    /** Written in every marker. One node, one coordinator that never moves: its epoch never changes. */
+    static final int COORDINATOR_EPOCH = 0;
+    static final long MARKER_RETRY_MS = 1000;
+
+    /**
+     * @param transactionMaxTimeoutMs        largest transaction.timeout.ms a producer may ask for (Kafka's
+     *                                       transaction.max.timeout.ms)
+     * @param abortTimedOutCheckIntervalMs   how often ongoing transactions are checked for their timeout
+     *                                       (Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms)
+     */
+    public record Settings(int transactionMaxTimeoutMs, long abortTimedOutCheckIntervalMs) {}
+
+    /** InitProducerId's answer. */
+    public record InitResult(Errors error, long producerId, short epoch) {
+        static InitResult of(Errors e) {
+            return new InitResult(e, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+        }
+    }
+
+    /** One transactional id: its durable state and whether a change of it is in flight. */
+    private static final class Entry {
+        final String id;
+        TxnMetadata current;
+        boolean pending;
+
+        Entry(String id) {
+            this.id = id;
+        }
+    }
+
+    private final TransactionLog txnLog;
+    private final TopicRegistry topics;
+    private final ProducerIdManager producerIds;
+    private final Settings settings;
+    private final LongSupplier clock;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService executor;
+    private volatile boolean closed;
+
+    public TransactionCoordinator(TransactionLog txnLog, TopicRegistry topics, ProducerIdManager producerIds,
+                                  Settings settings, LongSupplier clock) {
+        this.txnLog = txnLog;
+        this.topics = topics;
+        this.producerIds = producerIds;
+        this.settings = settings;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledgerline-txn-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+        txnLog.replay(this::replay);
+        int completing = 0;
+        for (Entry e : entries.values()) {
+            if (e.current != null && e.current.state().completing()) {
+                completing++;
+                executor.execute(() -> completeOrRetry(e));
+            }
+        }
+        log.info("{} transactional id(s) loaded, {} transaction(s) to complete", entries.size(), completing);
+        executor.scheduleWithFixedDelay(this::abortTimedOut, settings.abortTimedOutCheckIntervalMs(),
+                settings.abortTimedOutCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The only way state changes: at start for every stored record, at run time once a record is durable. */
+    private void replay(TxnRecord r) {
+        Entry e = entries.computeIfAbsent(r.transactionalId(), Entry::new);
+        synchronized (e) {
+            e.current = r.value();
+        }
+    }
+
+    /** Appends {@code next} as {@code e}'s new state; applies it once durable. Holds e's monitor. */
+    private CompletableFuture<Void> write(Entry e, TxnMetadata next) {
+        assert Thread.holdsLock(e) : "state changes of a transactional id are serialized by its monitor";
+        assert !e.pending : "one change in flight per transactional id";
+        e.pending = true;
+        TxnRecord record = new TxnRecord(e.id, next);
+        return txnLog.append(record, clock.getAsLong()).handleAsync((v, err) -> {
+            synchronized (e) {
+                e.pending = false;
+                if (err == null) replay(record);
+            }
+            if (err != null) throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+            return null;
+        }, executor);
+    }
+
+    // ------------------------------------------------------------------ InitProducerId
+
+    /**
+     * InitProducerId with a transactional id: a new producer id at epoch 0 the first time, else the epoch bumped,
+     * which fences the producer that held the id; an ongoing transaction is aborted first (with the bumped epoch).
+     * {@code expectedProducerId}/{@code expectedEpoch} (-1: none) are what a producer recovering from an
+     * abortable error sends (KIP-360): they must be the current ones, or the previous epoch for a retry.
+     */
+    public CompletableFuture<InitResult> initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
+                                                        short expectedEpoch) {
+        if (timeoutMs <= 0 || timeoutMs > settings.transactionMaxTimeoutMs()) {
+            return CompletableFuture.completedFuture(InitResult.of(Errors.INVALID_TRANSACTION_TIMEOUT));
+        }
+        Entry e = entries.computeIfAbsent(transactionalId, Entry::new);
+        CompletableFuture<Void> written;
+        TxnMetadata next;
+        boolean fence = false;
+        synchronized (e) {
+            if (e.pending) return CompletableFuture.completedFuture(InitResult.of(Errors.CONCURRENT_TRANSACTIONS));
+            TxnMetadata cur = e.current;
+            long now = clock.getAsLong();
+            if (cur == null) {
+                next = new TxnMetadata(producerIds.nextId(), (short) 0, RecordBatch.NO_PRODUCER_EPOCH, timeoutMs,
+                        TransactionState.EMPTY, Set.of(), Set.of(), -1, now);
+            } else {
+                boolean kip360 = expectedProducerId != RecordBatch.NO_PRODUCER_ID;
+                if (kip360) {
+                    if (expectedProducerId != cur.producerId()) return CompletableFuture.completedFuture(InitResult.of(Errors.INVALID_PRODUCER_ID_MAPPING));
+                    if (expectedEpoch != cur.epoch()) {
+                        boolean retry = expectedEpoch == cur.lastEpoch() && cur.state() == TransactionState.EMPTY;
+                        if (retry) return CompletableFuture.completedFuture(new InitResult(Errors.NONE, cur.producerId(), cur.epoch()));
+                        return CompletableFuture.completedFuture(InitResult.of(Errors.PRODUCER_FENCED));
+                    }
+                }
+                switch (cur.state()) {
+                    case PREPARE_COMMIT, PREPARE_ABORT -> {
+                        return CompletableFuture.completedFuture(InitResult.of(Errors.CONCURRENT_TRANSACTIONS));
+                    }
+                    case ONGOING -> {
+                        next = fenced(cur, now);
+                        fence = true;
+                    }
+                    default -> {
+                        boolean exhausted = cur.epoch() >= Short.MAX_VALUE - 1;
+                        long pid = exhausted ? producerIds.nextId() : cur.producerId();
+                        short epoch = exhausted ? 0 : (short) (cur.epoch() + 1);
+                        next = new TxnMetadata(pid, epoch, kip360 && !exhausted ? cur.epoch() : RecordBatch.NO_PRODUCER_EPOCH,
+                                timeoutMs, TransactionState.EMPTY, Set.of(), Set.of(), -1, now);
+                    }
+                }
+            }
+            written = write(e, next);
+        }
+        if (fence) {
+            log.info("transactional id {}: InitProducerId aborts its ongoing transaction (producer {} epoch {} fenced)",
+                    transactionalId, next.producerId(), next.epoch() - 1);
+            // Then the bump for the new producer, as on its retry after CONCURRENT_TRANSACTIONS in Kafka.
+            return written.thenCompose(v -> complete(e).whenComplete((x, err) -> {
+                        if (err != null) retryComplete(e); // decided: the abort is finished later; the client retries
+                    }))
+                    .thenCompose(v -> initProducerId(transactionalId, timeoutMs, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
+                    .exceptionally(t -> InitResult.of(Errors.COORDINATOR_NOT_AVAILABLE));
+        }
+        final TxnMetadata result = next;
+        return written.handle((v, err) -> err != null ? InitResult.of(Errors.COORDINATOR_NOT_AVAILABLE)
+                : new InitResult(Errors.NONE, result.producerId(), result.epoch()));
+    }
+
+    /** The ongoing transaction aborted with the epoch bumped: the producer at the old epoch is fenced. */
+    private static TxnMetadata fenced(TxnMetadata cur, long now) {
+        short epoch = cur.epoch() == Short.MAX_VALUE ? cur.epoch() : (short) (cur.epoch() + 1);
+        return new TxnMetadata(cur.producerId(), epoch, RecordBatch.NO_PRODUCER_EPOCH, cur.timeoutMs(),
+                TransactionState.PREPARE_ABORT, cur.partitions(), cur.groups(), cur.startMs(), now);
+    }
+
+    // ------------------------------------------------------------------ AddPartitionsToTxn, AddOffsetsToTxn
+
+    /** AddPartitionsToTxn (and AddOffsetsToTxn with {@code groups}): begins or extends the transaction. */
+    public CompletableFuture<Errors> add(String transactionalId, long producerId, short epoch, Set<TopicPartition> partitions,
+                                         Set<String> groups) {
+        Entry e = entries.get(transactionalId);
+        if (e == null) return CompletableFuture.completedFuture(Errors.INVALID_PRODUCER_ID_MAPPING);
+        CompletableFuture<Void> written;
+        synchronized (e) {
+            Errors error = check(e, producerId, epoch);
+            if (error != Errors.NONE) return CompletableFuture.completedFuture(error);
+            TxnMetadata cur = e.current;
+            if (cur.state().completing()) return CompletableFuture.completedFuture(Errors.CONCURRENT_TRANSACTIONS);
+            if (cur.state() == TransactionState.ONGOING && cur.partitions().containsAll(partitions) && cur.groups().containsAll(groups)) {
+                return CompletableFuture.completedFuture(Errors.NONE);
+            }
+            written = write(e, cur.adding(partitions, groups, clock.getAsLong()));
+        }
+        return written.handle((v, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
+    }
+
+    /** Request checks shared by the transaction's own requests; NONE when they pass. Holds e's monitor. */
+    private static Errors check(Entry e, long producerId, short epoch) {
+        TxnMetadata cur = e.current;
+        if (cur == null || cur.producerId() != producerId) return Errors.INVALID_PRODUCER_ID_MAPPING;
+        if (cur.epoch() != epoch) return Errors.PRODUCER_FENCED;
+        if (e.pending) return Errors.CONCURRENT_TRANSACTIONS;
+        return Errors.NONE;
+    }
+
+    /**
+     * AddPartitionsToTxn v4+ with verifyOnly (the form brokers send each other): whether each partition is in the
+     * ongoing transaction, with the errors of Kafka's coordinator. Writes nothing.
+     */
+    public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short epoch, Set<TopicPartition> partitions) {
+        Map<TopicPartition, Errors> out = new HashMap<>();
+        Entry e = entries.get(transactionalId);
+        Errors whole;
+        TxnMetadata cur = null;
+        if (e == null) {
+            whole = Errors.INVALID_PRODUCER_ID_MAPPING;
+        } else {
+            synchronized (e) {
+                cur = e.current;
+                if (cur == null || cur.producerId() != producerId) whole = Errors.INVALID_PRODUCER_ID_MAPPING;
+                else if (cur.epoch() != epoch) whole = Errors.PRODUCER_FENCED;
+                else if (cur.state().completing()) whole = Errors.CONCURRENT_TRANSACTIONS;
+                else whole = Errors.NONE;
+            }
+        }
+        for (TopicPartition tp : partitions) {
+            Errors err = whole;
+            if (err == Errors.NONE && !(cur.state() == TransactionState.ONGOING && cur.partitions().contains(tp))) {
+                err = Errors.TRANSACTION_ABORTABLE;
+            }
+            out.put(tp, err);
+        }
+        return out;
+    }
+
+    @Override
+    public void appendIfInTransaction(String transactionalId, long producerId, short producerEpoch, TopicPartition tp,
+                                      Runnable append) {
+        Entry e = entries.get(transactionalId);
+        if (e == null) throw new InvalidPidMappingException("transactional id " + transactionalId + " is unknown");
+        synchronized (e) {
+            TxnMetadata cur = e.current;
+            if (cur == null || cur.producerId() != producerId) {
+                throw new InvalidPidMappingException("transactional id " + transactionalId + " is not held by producer " + producerId);
+            }
+            if (cur.epoch() != producerEpoch) {
+                // Kafka answers a fenced produce with INVALID_PRODUCER_EPOCH (the client makes it ProducerFenced).
+                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + producerEpoch
+                        + " is fenced by epoch " + cur.epoch());
+            }
+            if (cur.state().completing()) throw new ConcurrentTransactionsException("transaction of " + transactionalId + " is completing");
+            if (cur.state() != TransactionState.ONGOING || !cur.partitions().contains(tp)) {
+                throw new TransactionAbortableException(tp + " was not added to the transaction of " + transactionalId);
+            }
+            append.run();
+        }
+    }
+
+    // ------------------------------------------------------------------ EndTxn
+
+    /**
+     * EndTxn (TV1): commits or aborts the ongoing transaction. Answered once the decision is durable and, normally,
+     * once every marker is durable too, so a read_committed consumer sees the outcome when the producer's
+     * commitTransaction() returns. A retry after completion gets NONE; a mismatched one INVALID_TXN_STATE.
+     */
+    public CompletableFuture<Errors> endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
+        Entry e = entries.get(transactionalId);
+        if (e == null) return CompletableFuture.completedFuture(Errors.INVALID_PRODUCER_ID_MAPPING);
+        CompletableFuture<Void> prepared;
+        synchronized (e) {
+            Errors error = check(e, producerId, epoch);
+            if (error != Errors.NONE) return CompletableFuture.completedFuture(error);
+            TxnMetadata cur = e.current;
+            Errors answer = switch (cur.state()) {
+                case ONGOING -> null;
+                case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
+                case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
+                case PREPARE_COMMIT -> commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
+                case PREPARE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
+                case EMPTY -> Errors.INVALID_TXN_STATE;
+            };
+            if (answer != null) return CompletableFuture.completedFuture(answer);
+            prepared = write(e, cur.withState(commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, clock.getAsLong()));
+        }
+        return prepared.handle((v, err) -> err == null)
+                .thenCompose(decided -> {
+                    if (!decided) return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+                    // Decided: whatever happens to the markers now, the outcome stands (retried until written).
+                    return complete(e).handle((v, err) -> {
+                        if (err != null) retryComplete(e);
+                        return Errors.NONE;
+                    });
+                });
+    }
+
+    /**
+     * Writes the markers of {@code e}'s Prepare state to its partitions, then its Complete state. Completes
+     * exceptionally when a marker or the record could not be written (the caller retries).
+     */
+    private CompletableFuture<Void> complete(Entry e) {
+        TxnMetadata prepared;
+        synchronized (e) {
+            prepared = e.current;
+        }
+        if (prepared == null || !prepared.state().completing()) return CompletableFuture.completedFuture(null);
+        boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
+        ControlRecordType type = commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        for (TopicPartition tp : prepared.partitions()) {
+            PartitionLog partition = topics.partition(tp.topic(), tp.partition());
+            if (partition == null) continue; // the topic was deleted: nothing left there to decide
+            try {
+                AppendResult a = partition.appendMarker(prepared.producerId(), prepared.epoch(), type, COORDINATOR_EPOCH);
+                durable.add(partition.durable(a.lastOffset()));
+            } catch (InvalidProducerEpochException ex) {
+                // A newer epoch of this producer id already wrote there, which only a later decision can do.
+                log.warn("{}: {} marker of {} skipped: {}", tp, type, e.id, ex.getMessage());
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
+            }
+        }
+        // Consumer offsets of the transaction (AddOffsetsToTxn) are not stored yet: TxnOffsetCommit is not served.
+        return CompletableFuture.allOf(durable.toArray(new CompletableFuture[0])).thenComposeAsync(v -> {
+            synchronized (e) {
+                if (e.current != prepared) return CompletableFuture.<Void>completedFuture(null); // completed meanwhile
+                return write(e, prepared.completed(commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT,
+                        clock.getAsLong()));
+            }
+        }, executor);
+    }
+
+    private void completeOrRetry(Entry e) {
+        complete(e).whenComplete((v, err) -> {
+            if (err != null) retryComplete(e);
+        });
+    }
+
+    private void retryComplete(Entry e) {
+        if (closed) return;
+        log.warn("transactional id {}: completing its transaction failed; retrying in {} ms", e.id, MARKER_RETRY_MS);
+        executor.schedule(() -> completeOrRetry(e), MARKER_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ timeout
+
+    /** Aborts (with the epoch bumped, fencing the producer) every ongoing transaction older than its timeout. */
+    void abortTimedOut() {
+        long now = clock.getAsLong();
+        for (Entry e : entries.values()) {
+            CompletableFuture<Void> written = null;
+            synchronized (e) {
+                TxnMetadata cur = e.current;
+                if (cur != null && !e.pending && cur.state() == TransactionState.ONGOING && now - cur.startMs() > cur.timeoutMs()) {
+                    log.info("transactional id {}: transaction of producer {} epoch {} timed out after {} ms; aborting",
+                            e.id, cur.producerId(), cur.epoch(), cur.timeoutMs());
+                    written = write(e, fenced(cur, now));
+                }
+            }
+            if (written != null) {
+                written.thenCompose(v -> complete(e)).whenComplete((v, err) -> {
+                    if (err != null) retryComplete(e);
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ describe, list
+
+    /** The state of {@code transactionalId}, or null when unknown. */
+    public TxnMetadata describe(String transactionalId) {
+        Entry e = entries.get(transactionalId);
+        if (e == null) return null;
+        synchronized (e) {
+            return e.current;
+        }
+    }
+
+    /** A transactional id and its state, as ListTransactions returns them. */
+    public record Listed(String transactionalId, long producerId, TransactionState state) {}
+
+    /**
+     * ListTransactions: every transactional id passing all filters (an empty filter passes all). The state filter
+     * holds Kafka's state names; unknown names match nothing. {@code minDurationMs} (-1: none) keeps ongoing
+     * transactions that have run at least that long; {@code idPattern} (null: none) is a Java regex.
+     */
+    public List<Listed> list(Set<String> states, Set<Long> producerIds, long minDurationMs, Pattern idPattern) {
+        long now = clock.getAsLong();
+        List<Listed> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            TxnMetadata m;
+            synchronized (e) {
+                m = e.current;
+            }
+            if (m == null) continue;
+            if (!states.isEmpty() && states.stream().noneMatch(s -> m.state() == TransactionState.byKafkaName(s))) continue;
+            if (!producerIds.isEmpty() && !producerIds.contains(m.producerId())) continue;
+            if (minDurationMs >= 0 && (m.state() != TransactionState.ONGOING || now - m.startMs() < minDurationMs)) continue;
+            if (idPattern != null && !idPattern.matcher(e.id).matches()) continue;
+            out.add(new Listed(e.id, m.producerId(), m.state()));
+        }
+        out.sort((a, b) -> a.transactionalId().compareTo(b.transactionalId()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,49 @@
+package io.ledgerline.broker.txn;
+
+/**
+ * States of a transactional id, named as Kafka's (DescribeTransactions and ListTransactions return the names).
+ *
+ * <pre>
+ *   Empty ──AddPartitions/AddOffsets──▶ Ongoing ──EndTxn──▶ PrepareCommit ──markers──▶ CompleteCommit
+ *     ▲                                  │  ▲                 PrepareAbort  ──markers──▶ CompleteAbort
+ *     └──InitProducerId (epoch bump)─────┘  └──AddPartitions (from a Complete* state: the next transaction)
+ * </pre>
+ * InitProducerId on an Ongoing transaction, and the transaction timeout, abort it with a bumped epoch
+ * (PrepareAbort), which fences the producer that held it.
+ */
+public enum TransactionState {
+    EMPTY("Empty", 0),
+    ONGOING("Ongoing", 1),
+    PREPARE_COMMIT("PrepareCommit", 2),
+    PREPARE_ABORT("PrepareAbort", 3),
+    COMPLETE_COMMIT("CompleteCommit", 4),
+    COMPLETE_ABORT("CompleteAbort", 5);
+
+    private final String kafkaName;
+    /** Stored in the transaction log: never renumber. */
+    final byte id;
+
+    TransactionState(String kafkaName, int id) {
+        this.kafkaName = kafkaName;
+        this.id = (byte) id;
+    }
+
+    public String kafkaName() {
+        return kafkaName;
+    }
+
+    boolean completing() {
+        return this == PREPARE_COMMIT || this == PREPARE_ABORT;
+    }
+
+    static TransactionState byId(byte id) {
+        for (TransactionState s : values()) if (s.id == id) return s;
+        throw new IllegalArgumentException("unknown transaction state id " + id);
+    }
+
+    /** The state for Kafka's name, case-insensitively (ListTransactions filters), or null. */
+    static TransactionState byKafkaName(String name) {
+        for (TransactionState s : values()) if (s.kafkaName.equalsIgnoreCase(name)) return s;
+        return null;
+    }
+}
