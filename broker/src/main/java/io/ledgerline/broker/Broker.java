@@ -31,6 +31,7 @@ import io.ledgerline.broker.txn.EndTxnHandler;
 import io.ledgerline.broker.txn.ListTransactionsHandler;
 import io.ledgerline.broker.txn.TransactionCoordinator;
 import io.ledgerline.broker.txn.TransactionLog;
+import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -85,7 +86,7 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
-            this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds,
+            this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS)), System::currentTimeMillis);
             ApiTable table = new ApiTable();
@@ -115,7 +116,9 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.END_TXN, new EndTxnHandler(transactions), ApiKeys.END_TXN.oldestVersion(), EndTxnHandler.MAX_VERSION)
                     .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
                     .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
-                    .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics));
+                    .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
+                    .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
+                            ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
             AdminApis.register(table, topics, cluster, config);
             BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {

@@ -72,6 +72,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Settings settings;
     private final LongSupplier clock;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    /** Offsets committed in ongoing transactions: group, producer id, partition (TxnOffsetCommit). */
+    private final Map<String, Map<Long, Map<TopicPartition, CommittedOffset>>> pendingTxnOffsets = new HashMap<>();
     private final ScheduledExecutorService scheduler;
     private long nextRetentionCheckMs;
     private boolean loading;
@@ -156,6 +158,17 @@ public final class GroupCoordinator implements AutoCloseable {
                     if (m.isStatic()) g.staticMembers.put(m.instanceId, m.memberId);
                 }
                 g.transition(g.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE, s.stateTimestampMs());
+        } else if (record instanceof GroupRecord.TxnOffset t) {
+            pendingTxnOffsets.computeIfAbsent(t.groupId(), id -> new HashMap<>())
+                    .computeIfAbsent(t.producerId(), id -> new LinkedHashMap<>())
+                    .put(new TopicPartition(t.topic(), t.partition()), t.value());
+        } else if (record instanceof GroupRecord.TxnEnd t) {
+            Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(t.groupId());
+            Map<TopicPartition, CommittedOffset> pending = byProducer == null ? null : byProducer.remove(t.producerId());
+            if (byProducer != null && byProducer.isEmpty()) pendingTxnOffsets.remove(t.groupId());
+            if (pending != null && t.committed()) {
+                pending.forEach((tp, o) -> replay(new GroupRecord.Offset(t.groupId(), tp.topic(), tp.partition(), o)));
+            }
         }
     }
 
@@ -594,6 +607,68 @@ public final class GroupCoordinator implements AutoCloseable {
             result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? Errors.COORDINATOR_NOT_AVAILABLE : x));
             return new PartitionErrors(Errors.NONE, failed);
         });
+    }
+
+    /**
+     * TxnOffsetCommit: offsets committed in {@code producerId}'s transaction, pending (invisible to OffsetFetch)
+     * until {@link #completeTxn}. With a member id or a generation (the consumer's group metadata, KIP-447) the
+     * member must belong to the group's current generation, so a consumer fenced by a rebalance cannot commit;
+     * without (generation -1, no member) the commit is accepted as Kafka accepts it.
+     */
+    public synchronized CompletableFuture<PartitionErrors> txnCommit(String groupId, long producerId, int generation, String memberId,
+                                                                     String instanceId, Map<TopicPartition, CommittedOffset> offsets) {
+        long now = clock.getAsLong();
+        ClassicGroup g = groups.get(groupId);
+        Errors e = Errors.NONE;
+        boolean member = memberId != null && !memberId.isEmpty();
+        if (groupId == null || groupId.isEmpty()) {
+            e = Errors.INVALID_GROUP_ID;
+        } else if (member || generation >= 0) {
+            if (g == null) e = Errors.ILLEGAL_GENERATION;
+            else if (member) e = validateMember(g, memberId, instanceId, generation < 0 ? g.generation : generation);
+            else if (generation != g.generation) e = Errors.ILLEGAL_GENERATION;
+        }
+        if (e != Errors.NONE) return CompletableFuture.completedFuture(new PartitionErrors(e, Map.of()));
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        List<GroupRecord> records = new ArrayList<>();
+        for (Map.Entry<TopicPartition, CommittedOffset> o : offsets.entrySet()) {
+            String metadata = o.getValue().metadata() == null ? "" : o.getValue().metadata();
+            if (metadata.length() > OFFSET_METADATA_BYTES_MAX) {
+                result.put(o.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
+                continue;
+            }
+            result.put(o.getKey(), Errors.NONE);
+            CommittedOffset c = new CommittedOffset(o.getValue().offset(), o.getValue().leaderEpoch(), metadata, now);
+            records.add(new GroupRecord.TxnOffset(producerId, groupId, o.getKey().topic(), o.getKey().partition(), c));
+        }
+        return write(records).handle((ok, err) -> {
+            if (err == null) return new PartitionErrors(Errors.NONE, result);
+            Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? Errors.COORDINATOR_NOT_AVAILABLE : x));
+            return new PartitionErrors(Errors.NONE, failed);
+        });
+    }
+
+    /**
+     * The transaction of {@code producerId} ended: its pending offsets in {@code groupIds} become committed
+     * ({@code committed}) or are dropped. Idempotent: a group without pending offsets of the producer gets no
+     * record. The future completes when the records are durable.
+     */
+    public synchronized CompletableFuture<Void> completeTxn(long producerId, Collection<String> groupIds, boolean committed) {
+        List<GroupRecord> records = new ArrayList<>();
+        for (String groupId : groupIds) {
+            Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
+            if (byProducer != null && byProducer.containsKey(producerId)) records.add(new GroupRecord.TxnEnd(producerId, groupId, committed));
+        }
+        return write(records);
+    }
+
+    /** True when an ongoing transaction has committed an offset of {@code tp} for the group (OffsetFetch requireStable). */
+    public synchronized boolean hasPendingTxnOffset(String groupId, TopicPartition tp) {
+        Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
+        if (byProducer == null) return false;
+        for (Map<TopicPartition, CommittedOffset> m : byProducer.values()) if (m.containsKey(tp)) return true;
+        return false;
     }
 
     /** Committed offsets of {@code groupId}: of {@code partitions}, or every one when null. Missing ones are absent. */

@@ -18,7 +18,11 @@ import java.util.List;
  *   key   = type:int8 ...
  *     type 0 (offset): group:str topic:str partition:int32
  *     type 1 (group):  group:str
+ *     type 2 (transactional offset, pending until its transaction ends): producerId:int64 group:str topic:str partition:int32
+ *     type 3 (end of a producer's transactional offsets in a group):     producerId:int64 group:str
  *   value (offset, version 0) = version:int8 offset:int64 leaderEpoch:int32 metadata:str commitTimestampMs:int64
+ *   value (transactional offset, version 0) = as an offset's value
+ *   value (end, version 0) = version:int8 committed:int8 (1: the pending offsets become committed, 0: dropped)
  *   value (group,  version 0) = version:int8 protocolType:str? protocol:str? generation:int32 leader:str?
  *                               stateTimestampMs:int64 memberCount:int32 member*
  *     member = memberId:str instanceId:str? clientId:str clientHost:str rebalanceTimeoutMs:int32
@@ -28,9 +32,11 @@ import java.util.List;
  * A group value is the group's last stable generation (written when the leader's assignment is stored and
  * when the group becomes empty); the rebalance in progress between two of them is not logged (as in Kafka).
  */
-public sealed interface GroupRecord permits GroupRecord.Offset, GroupRecord.Group {
+public sealed interface GroupRecord permits GroupRecord.Offset, GroupRecord.Group, GroupRecord.TxnOffset, GroupRecord.TxnEnd {
     byte OFFSET = 0;
     byte GROUP = 1;
+    byte TXN_OFFSET = 2;
+    byte TXN_END = 3;
 
     String groupId();
 
@@ -60,6 +66,45 @@ public sealed interface GroupRecord permits GroupRecord.Offset, GroupRecord.Grou
                 out.writeInt(value.leaderEpoch());
                 str(out, value.metadata());
                 out.writeLong(value.commitTimestampMs());
+            });
+        }
+    }
+
+    /** An offset committed in a producer's transaction (TxnOffsetCommit): pending until a {@link TxnEnd}. */
+    record TxnOffset(long producerId, String groupId, String topic, int partition, CommittedOffset value) implements GroupRecord {
+        @Override
+        public byte[] keyBytes() {
+            return write(out -> {
+                out.writeByte(TXN_OFFSET);
+                out.writeLong(producerId);
+                str(out, groupId);
+                str(out, topic);
+                out.writeInt(partition);
+            });
+        }
+
+        @Override
+        public byte[] valueBytes() {
+            return new Offset(groupId, topic, partition, value).valueBytes();
+        }
+    }
+
+    /** The transaction of {@code producerId} ended: its pending offsets in the group are committed or dropped. */
+    record TxnEnd(long producerId, String groupId, boolean committed) implements GroupRecord {
+        @Override
+        public byte[] keyBytes() {
+            return write(out -> {
+                out.writeByte(TXN_END);
+                out.writeLong(producerId);
+                str(out, groupId);
+            });
+        }
+
+        @Override
+        public byte[] valueBytes() {
+            return write(out -> {
+                out.writeByte(0);
+                out.writeByte(committed ? 1 : 0);
             });
         }
     }
@@ -136,6 +181,20 @@ public sealed interface GroupRecord permits GroupRecord.Offset, GroupRecord.Grou
                         members.add(new StoredMember(str(v), str(v), str(v), str(v), v.readInt(), v.readInt(), bytes(v), bytes(v)));
                     }
                     return new Group(group, protocolType, protocol, generation, leader, ts, members);
+                }
+                case TXN_OFFSET -> {
+                    long pid = k.readLong();
+                    String group = str(k);
+                    String topic = str(k);
+                    int partition = k.readInt();
+                    if (v == null) throw new IllegalStateException("transactional offset without a value");
+                    return new TxnOffset(pid, group, topic, partition, new CommittedOffset(v.readLong(), v.readInt(), str(v), v.readLong()));
+                }
+                case TXN_END -> {
+                    long pid = k.readLong();
+                    String group = str(k);
+                    if (v == null) throw new IllegalStateException("transaction end without a value");
+                    return new TxnEnd(pid, group, v.readByte() == 1);
                 }
                 default -> throw new IllegalStateException("group record type " + type + " is unknown");
             }

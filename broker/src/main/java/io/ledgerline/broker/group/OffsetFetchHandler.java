@@ -55,7 +55,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                 asked = new ArrayList<>();
                 for (OffsetFetchRequestTopic t : req.topics()) asked.add(new Asked(t.name(), null, t.partitionIndexes()));
             }
-            for (OffsetFetchResponseTopics t : answer(req.groupId(), asked, false)) {
+            for (OffsetFetchResponseTopics t : answer(req.groupId(), asked, false, req.requireStable())) {
                 OffsetFetchResponseTopic rt = new OffsetFetchResponseTopic().setName(t.name());
                 for (OffsetFetchResponsePartitions p : t.partitions()) {
                     rt.partitions().add(new OffsetFetchResponsePartition().setPartitionIndex(p.partitionIndex())
@@ -73,13 +73,17 @@ public final class OffsetFetchHandler implements ApiHandler {
                         asked.add(new Asked(ids ? nameOf(t.topicId()) : t.name(), ids ? t.topicId() : null, t.partitionIndexes()));
                     }
                 }
-                data.groups().add(new OffsetFetchResponseGroup().setGroupId(g.groupId()).setTopics(answer(g.groupId(), asked, ids)));
+                data.groups().add(new OffsetFetchResponseGroup().setGroupId(g.groupId()).setTopics(answer(g.groupId(), asked, ids, req.requireStable())));
             }
         }
         return ApiHandler.done(new OffsetFetchResponse(data, version));
     }
 
-    private List<OffsetFetchResponseTopics> answer(String groupId, List<Asked> asked, boolean ids) {
+    /**
+     * With {@code requireStable} (KIP-447, what read_committed consumers send) a partition whose offset an ongoing
+     * transaction has committed gets UNSTABLE_OFFSET_COMMIT, and the consumer retries once the transaction ends.
+     */
+    private List<OffsetFetchResponseTopics> answer(String groupId, List<Asked> asked, boolean ids, boolean requireStable) {
         List<OffsetFetchResponseTopics> out = new ArrayList<>();
         if (asked == null) {
             Map<String, OffsetFetchResponseTopics> byName = new LinkedHashMap<>();
@@ -102,7 +106,9 @@ public final class OffsetFetchHandler implements ApiHandler {
             OffsetFetchResponseTopics t = ids ? new OffsetFetchResponseTopics().setTopicId(a.id()) : new OffsetFetchResponseTopics().setName(a.name());
             for (int p : a.partitions()) {
                 if (a.name() == null) t.partitions().add(partition(p, null, Errors.UNKNOWN_TOPIC_ID));
-                else t.partitions().add(partition(p, found.get(new TopicPartition(a.name(), p)), Errors.NONE));
+                else if (requireStable && coordinator.hasPendingTxnOffset(groupId, new TopicPartition(a.name(), p))) {
+                    t.partitions().add(partition(p, null, Errors.UNSTABLE_OFFSET_COMMIT));
+                } else t.partitions().add(partition(p, found.get(new TopicPartition(a.name(), p)), Errors.NONE));
             }
             out.add(t);
         }

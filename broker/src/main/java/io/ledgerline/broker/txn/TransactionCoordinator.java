@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  *
  * <p>Ending a transaction: EndTxn (or a fence: InitProducerId on an ongoing transaction, or the transaction
  * timeout, both aborting with the epoch bumped) writes PrepareCommit/PrepareAbort; once that is durable the
- * decision stands, and the coordinator appends the COMMIT/ABORT marker to every partition of the transaction,
- * waits until they are durable, and writes CompleteCommit/CompleteAbort. A restart finds a Prepare state and
+ * decision stands, and the coordinator appends the COMMIT/ABORT marker to every partition of the transaction
+ * and has the group coordinator commit or drop the transaction's consumer offsets ({@link GroupOffsets}),
+ * waits until all of it is durable, and writes CompleteCommit/CompleteAbort. A restart finds a Prepare state and
  * finishes it (a marker written twice is harmless: the second finds no open transaction). A partition that
  * cannot take its marker (offline after a storage failure) is retried every {@value #MARKER_RETRY_MS} ms.
  *
@@ -69,6 +70,13 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      */
     public record Settings(int transactionMaxTimeoutMs, long abortTimedOutCheckIntervalMs) {}
 
+    /** Where the consumer offsets of transactions live: the group coordinator (see GroupCoordinator#completeTxn). */
+    @FunctionalInterface
+    public interface GroupOffsets {
+        /** The transaction of {@code producerId} ended: its offsets in {@code groups} are committed or dropped. */
+        CompletableFuture<Void> complete(long producerId, Set<String> groups, boolean committed);
+    }
+
     /** InitProducerId's answer. */
     public record InitResult(Errors error, long producerId, short epoch) {
         static InitResult of(Errors e) {
@@ -90,6 +98,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     private final TransactionLog txnLog;
     private final TopicRegistry topics;
     private final ProducerIdManager producerIds;
+    private final GroupOffsets groupOffsets;
     private final Settings settings;
     private final LongSupplier clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -97,10 +106,11 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     private volatile boolean closed;
 
     public TransactionCoordinator(TransactionLog txnLog, TopicRegistry topics, ProducerIdManager producerIds,
-                                  Settings settings, LongSupplier clock) {
+                                  GroupOffsets groupOffsets, Settings settings, LongSupplier clock) {
         this.txnLog = txnLog;
         this.topics = topics;
         this.producerIds = producerIds;
+        this.groupOffsets = groupOffsets;
         this.settings = settings;
         this.clock = clock;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -303,6 +313,31 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         }
     }
 
+    /**
+     * TxnOffsetCommit's check: runs {@code commit} (the group coordinator's write) only if {@code groupId} was added
+     * to the ongoing transaction (AddOffsetsToTxn), atomically with respect to the transaction's completion, as
+     * {@link #appendIfInTransaction} does for records. Throws the same errors.
+     */
+    public <T> T commitOffsetsIfInTransaction(String transactionalId, long producerId, short producerEpoch, String groupId,
+                                              java.util.function.Supplier<T> commit) {
+        Entry e = entries.get(transactionalId);
+        if (e == null) throw new InvalidPidMappingException("transactional id " + transactionalId + " is unknown");
+        synchronized (e) {
+            TxnMetadata cur = e.current;
+            if (cur == null || cur.producerId() != producerId) {
+                throw new InvalidPidMappingException("transactional id " + transactionalId + " is not held by producer " + producerId);
+            }
+            if (cur.epoch() != producerEpoch) {
+                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + producerEpoch + " is fenced by epoch " + cur.epoch());
+            }
+            if (cur.state().completing()) throw new ConcurrentTransactionsException("transaction of " + transactionalId + " is completing");
+            if (cur.state() != TransactionState.ONGOING || !cur.groups().contains(groupId)) {
+                throw new TransactionAbortableException("group " + groupId + " was not added to the transaction of " + transactionalId);
+            }
+            return commit.get();
+        }
+    }
+
     // ------------------------------------------------------------------ EndTxn
 
     /**
@@ -366,7 +401,13 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 return CompletableFuture.failedFuture(ex);
             }
         }
-        // Consumer offsets of the transaction (AddOffsetsToTxn) are not stored yet: TxnOffsetCommit is not served.
+        if (!prepared.groups().isEmpty()) {
+            try {
+                durable.add(groupOffsets.complete(prepared.producerId(), prepared.groups(), commit));
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
+            }
+        }
         return CompletableFuture.allOf(durable.toArray(new CompletableFuture[0])).thenComposeAsync(v -> {
             synchronized (e) {
                 if (e.current != prepared) return CompletableFuture.<Void>completedFuture(null); // completed meanwhile

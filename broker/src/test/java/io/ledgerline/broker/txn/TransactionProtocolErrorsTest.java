@@ -23,6 +23,12 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ListTransactionsRequest;
 import org.apache.kafka.common.requests.ListTransactionsResponse;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,12 +150,60 @@ class TransactionProtocolErrorsTest {
         assertThat(end("wire-txn", pid, epoch, true)).isEqualTo(Errors.NONE);
         assertThat(end("wire-txn", pid, epoch, true)).as("a retried commit").isEqualTo(Errors.NONE);
         assertThat(end("wire-txn", pid, epoch, false)).as("abort after commit").isEqualTo(Errors.INVALID_TXN_STATE);
-        assertThat(broker.topics().partition("wire", 0).lastStableOffset()).isEqualTo(1); // the commit marker
+        var wire0 = broker.topics().partition("wire", 0);
+        assertThat(wire0.lastStableOffset()).as("the commit marker is durable").isEqualTo(wire0.logEndOffset()).isPositive();
 
         ListTransactionsResponse listed = (ListTransactionsResponse) client.send(new ListTransactionsRequest.Builder(
                 new ListTransactionsRequestData().setStateFilters(List.of("CompleteCommit", "Bogus"))).build((short) 1));
         assertThat(listed.data().transactionStates()).anyMatch(s -> s.transactionalId().equals("wire-txn"))
                 .allMatch(s -> s.transactionState().equals("CompleteCommit"));
         assertThat(listed.data().unknownStateFilters()).containsExactly("Bogus");
+    }
+
+    static Errors txnOffsetCommit(String id, long pid, short epoch, String group, long offset) throws IOException {
+        TxnOffsetCommitRequestData d = new TxnOffsetCommitRequestData().setTransactionalId(id).setGroupId(group)
+                .setProducerId(pid).setProducerEpoch(epoch).setGenerationIdOrMemberEpoch(-1).setMemberId("")
+                .setTopics(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName("wire")
+                        .setPartitions(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                                .setPartitionIndex(0).setCommittedOffset(offset)))));
+        TxnOffsetCommitResponse r = (TxnOffsetCommitResponse) client.send(TxnOffsetCommitRequest.Builder.forTopicNames(d, false).build((short) 3));
+        return Errors.forCode(r.data().topics().get(0).partitions().get(0).errorCode());
+    }
+
+    /** OffsetFetch v8 of wire-0: [error code, committed offset]. */
+    static long[] fetchOffset(String group, boolean requireStable) throws IOException {
+        OffsetFetchRequestData d = new OffsetFetchRequestData().setRequireStable(requireStable).setGroups(List.of(
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group).setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("wire").setPartitionIndexes(List.of(0))))));
+        OffsetFetchResponse r = (OffsetFetchResponse) client.send(OffsetFetchRequest.Builder.forTopicNames(d, false).build((short) 8));
+        var p = r.data().groups().get(0).topics().get(0).partitions().get(0);
+        return new long[] {p.errorCode(), p.committedOffset()};
+    }
+
+    @Test
+    void transactionalOffsetsArePendingUntilTheCommitAndDroppedByAnAbort() throws IOException {
+        TopicPartition p0 = new TopicPartition("wire", 0);
+        InitProducerIdResponse r = init("wire-offsets", 10_000, -1, (short) -1);
+        long pid = r.data().producerId();
+        short epoch = r.data().producerEpoch();
+        assertThat(txnOffsetCommit("wire-offsets", pid, epoch, "g-off", 5)).as("group not added").isEqualTo(Errors.INVALID_TXN_STATE);
+
+        assertThat(add("wire-offsets", pid, epoch, p0)).isEqualTo(Errors.NONE);
+        assertThat(((AddOffsetsToTxnResponse) client.send(new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData()
+                .setTransactionalId("wire-offsets").setProducerId(pid).setProducerEpoch(epoch).setGroupId("g-off")).build((short) 3)))
+                .data().errorCode()).isZero();
+        assertThat(txnOffsetCommit("wire-offsets", pid, (short) (epoch + 1), "g-off", 5)).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+        assertThat(txnOffsetCommit("wire-offsets", pid, epoch, "g-off", 5)).isEqualTo(Errors.NONE);
+        assertThat(fetchOffset("g-off", true)).containsExactly(Errors.UNSTABLE_OFFSET_COMMIT.code(), -1);
+        assertThat(fetchOffset("g-off", false)).as("not committed yet").containsExactly(0, -1);
+        assertThat(end("wire-offsets", pid, epoch, true)).isEqualTo(Errors.NONE);
+        assertThat(fetchOffset("g-off", true)).containsExactly(0, 5);
+
+        assertThat(add("wire-offsets", pid, epoch, p0)).isEqualTo(Errors.NONE);
+        client.send(new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData().setTransactionalId("wire-offsets")
+                .setProducerId(pid).setProducerEpoch(epoch).setGroupId("g-off")).build((short) 3));
+        assertThat(txnOffsetCommit("wire-offsets", pid, epoch, "g-off", 9)).isEqualTo(Errors.NONE);
+        assertThat(end("wire-offsets", pid, epoch, false)).isEqualTo(Errors.NONE);
+        assertThat(fetchOffset("g-off", true)).as("the abort dropped offset 9").containsExactly(0, 5);
     }
 }
