@@ -1,23 +1,160 @@
 package io.ledgerline.broker;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.fetch.FetchHandler;
+import io.ledgerline.broker.fetch.ListOffsetsHandler;
+import io.ledgerline.broker.metadata.ApiVersionsHandler;
+import io.ledgerline.broker.metadata.ClusterInfo;
+import io.ledgerline.broker.metadata.MetadataHandler;
+import io.ledgerline.broker.net.KafkaServer;
+import io.ledgerline.broker.produce.InitProducerIdHandler;
+import io.ledgerline.broker.produce.ProduceHandler;
+import io.ledgerline.broker.produce.ProducerIdManager;
+import io.ledgerline.broker.protocol.ApiTable;
+import io.ledgerline.broker.topic.MetadataLog;
+import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.LogConfig;
+import io.ledgerline.log.LogManager;
+import io.ledgerline.log.io.FileOpener;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** Placeholder replaced by the real wiring in the next commit. */
+/**
+ * The broker: storage, Ledgerline's own metadata, the dispatch table and the listener, wired together.
+ * {@link #close()} is the clean shutdown (listener first, then every log flushed and closed, then the
+ * clean-shutdown marker).
+ */
 public final class Broker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final LogManager logs;
+    private final TopicRegistry topics;
+    private final ClusterInfo cluster;
+    private final ScheduledExecutorService timer;
+    private final KafkaServer server;
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config, FileOpener opener) throws IOException {
+        this.config = config;
+        long started = System.nanoTime();
+        this.logs = new LogManager(new LogManager.Settings(config.dataDir(), config.durableAck(),
+                config.intValue(BrokerConfig.FLUSH_THREADS), config.longValue(BrokerConfig.FLUSH_INTERVAL_MS),
+                config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS)),
+                opener, System::currentTimeMillis);
+        try {
+            MetadataLog metadata = new MetadataLog(logs);
+            this.cluster = new ClusterInfo(clusterId(metadata), config.intValue(BrokerConfig.NODE_ID));
+            this.topics = new TopicRegistry(logs, metadata, topicDefaults(config));
+            ProducerIdManager producerIds = new ProducerIdManager(metadata);
+            this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ledgerline-delayed-requests");
+                t.setDaemon(true);
+                return t;
+            });
+            ApiTable table = new ApiTable();
+            table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
+                    .register(ApiKeys.METADATA, new MetadataHandler(topics, cluster,
+                            config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
+                    // Produce from v0: older librdkafka enables features only if v0 lies in the range;
+                    // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
+                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
+                    .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
+                    .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
+                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
+            AdminApis.register(table, topics, cluster, config);
+            BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
+            try {
+                this.server = new KafkaServer(listen.host(), listen.port(), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while binding " + config.string(BrokerConfig.LISTEN), e);
+            }
+            String adv = config.string(BrokerConfig.ADVERTISED_LISTENER);
+            if (adv.isEmpty()) {
+                cluster.advertise(listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host(), server.port());
+            } else {
+                BrokerConfig.HostPort a = BrokerConfig.HostPort.parse(BrokerConfig.ADVERTISED_LISTENER.key(), adv);
+                cluster.advertise(a.host(), a.port());
+            }
+            log.info("Ledgerline listening on {}:{} (cluster {}, node {}), data in {}, {} topic(s), started in {} ms",
+                    listen.host(), server.port(), cluster.clusterId(), cluster.nodeId(), config.dataDir().toAbsolutePath(),
+                    topics.all().size(), (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            logs.close();
+            throw e;
+        }
+    }
+
     public static Broker start(BrokerConfig config) throws IOException {
-        throw new IOException("broker not built yet");
+        return new Broker(config, FileOpener.DEFAULT);
+    }
+
+    /** Starts over a custom file layer (tests inject faults through it). */
+    public static Broker start(BrokerConfig config, FileOpener opener) throws IOException {
+        return new Broker(config, opener);
+    }
+
+    private static String clusterId(MetadataLog metadata) {
+        String[] id = {null};
+        metadata.replay((k, v) -> {
+            if (k.equals("cluster-id")) id[0] = v;
+        });
+        if (id[0] == null) {
+            id[0] = Uuid.randomUuid().toString();
+            metadata.write("cluster-id", id[0]);
+        }
+        return id[0];
+    }
+
+    /** Topic-level defaults from the broker's log.* settings (Kafka's naming). */
+    static Map<String, String> topicDefaults(BrokerConfig c) {
+        Map<String, String> m = new HashMap<>();
+        m.put(LogConfig.SEGMENT_BYTES, c.string(BrokerConfig.SEGMENT_BYTES));
+        m.put(LogConfig.SEGMENT_MS, c.string(BrokerConfig.SEGMENT_MS));
+        m.put(LogConfig.RETENTION_MS, c.string(BrokerConfig.RETENTION_MS));
+        m.put(LogConfig.RETENTION_BYTES, c.string(BrokerConfig.RETENTION_BYTES));
+        m.put(LogConfig.MAX_MESSAGE_BYTES, c.string(BrokerConfig.MESSAGE_MAX_BYTES));
+        m.put(LogConfig.MESSAGE_TIMESTAMP_TYPE, c.string(BrokerConfig.TIMESTAMP_TYPE));
+        m.put(LogConfig.CLEANUP_POLICY, c.string(BrokerConfig.CLEANUP_POLICY));
+        return m;
     }
 
     public int port() {
-        return -1;
+        return cluster.port();
     }
 
     public String advertisedHost() {
-        return "127.0.0.1";
+        return cluster.host();
+    }
+
+    public TopicRegistry topics() {
+        return topics;
+    }
+
+    public LogManager logs() {
+        return logs;
+    }
+
+    public BrokerConfig config() {
+        return config;
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        if (closed) return;
+        closed = true;
+        server.close();
+        timer.shutdownNow();
+        logs.close();
+        log.info("Ledgerline stopped cleanly");
+    }
 }

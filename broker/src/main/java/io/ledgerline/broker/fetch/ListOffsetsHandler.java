@@ -1,0 +1,74 @@
+package io.ledgerline.broker.fetch;
+
+import io.ledgerline.broker.protocol.ApiHandler;
+import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.OffsetAndTimestamp;
+import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * ListOffsets: earliest (log start), latest (high watermark = durable end; also the last stable offset until
+ * transactions exist), max timestamp (the first record carrying the largest timestamp), or by timestamp
+ * (the first record with timestamp &gt;= the target). "None" is offset -1 and timestamp -1, as in Kafka.
+ */
+public final class ListOffsetsHandler implements ApiHandler {
+    private final TopicRegistry topics;
+
+    public ListOffsetsHandler(TopicRegistry topics) {
+        this.topics = topics;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        ListOffsetsRequestData req = request.body(ListOffsetsRequest.class).data();
+        ListOffsetsResponseData data = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic t : req.topics()) {
+            ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
+            data.topics().add(tr);
+            for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
+                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p));
+            }
+        }
+        return ApiHandler.done(new ListOffsetsResponse(data));
+    }
+
+    private static ListOffsetsPartitionResponse answer(PartitionLog log, ListOffsetsRequestData.ListOffsetsPartition p) {
+        ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
+                .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        if (log == null) return r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        if (p.currentLeaderEpoch() > 0) return r.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        try {
+            long ts = p.timestamp();
+            OffsetAndTimestamp found;
+            if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                found = new OffsetAndTimestamp(log.highWatermark(), RecordBatch.NO_TIMESTAMP);
+            } else if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+                found = new OffsetAndTimestamp(log.logStartOffset(), RecordBatch.NO_TIMESTAMP);
+            } else if (ts == ListOffsetsRequest.MAX_TIMESTAMP) {
+                found = log.maxTimestamp();
+            } else if (ts == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+                found = null; // no tiered storage: nothing is uploaded
+            } else if (ts >= 0) {
+                found = log.offsetForTimestamp(ts);
+            } else {
+                return r.setErrorCode(Errors.INVALID_REQUEST.code());
+            }
+            if (found != null) r.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(0);
+            return r;
+        } catch (ApiException e) {
+            return r.setErrorCode(Errors.forException(e).code());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.ledgerline.broker.protocol;
+
+import org.apache.kafka.common.requests.AbstractResponse;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Handles one API key. Returns the response when it is ready (a produce waits for fsync, a fetch may
+ * long-poll); a null response means "send nothing" (acks=0). Thrown exceptions become the request's error
+ * response with the mapped Kafka error code.
+ */
+@FunctionalInterface
+public interface ApiHandler {
+    CompletableFuture<AbstractResponse> handle(KafkaRequest request);
+
+    static CompletableFuture<AbstractResponse> done(AbstractResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

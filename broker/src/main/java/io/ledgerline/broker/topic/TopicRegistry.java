@@ -1,0 +1,225 @@
+package io.ledgerline.broker.topic;
+
+import io.ledgerline.log.LogConfig;
+import io.ledgerline.log.LogManager;
+import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The topics of this broker and their partition logs. Every change is first written to the
+ * {@link MetadataLog} (durably), then applied; at start the log is replayed, then each partition log opened.
+ *
+ * <p>Value of a {@code topic/<name>} record: lines {@code id=<uuid>}, {@code partitions=<n>},
+ * {@code config.<key>=<value>} per override.
+ *
+ * <p>Threads: changes are serialized by this object's monitor; lookups are lock-free reads of immutable
+ * {@link Entry} values.
+ */
+public final class TopicRegistry {
+    private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
+    private static final String TOPIC_KEY = "topic/";
+
+    /** A topic with its open partition logs (index = partition). Immutable: replaced on change. */
+    public record Entry(Topic topic, LogConfig config, List<PartitionLog> partitions) {}
+
+    private final LogManager logs;
+    private final MetadataLog metadata;
+    private final Map<String, String> defaults;
+    private final Map<String, Entry> byName = new ConcurrentHashMap<>();
+    private final Map<Uuid, Entry> byId = new ConcurrentHashMap<>();
+
+    /**
+     * @param defaults topic-level config defaults (every key of {@link LogConfig#KEYS}), from the broker config
+     */
+    public TopicRegistry(LogManager logs, MetadataLog metadata, Map<String, String> defaults) throws IOException {
+        this.logs = logs;
+        this.metadata = metadata;
+        this.defaults = Map.copyOf(defaults);
+        LogConfig.fromMap(this.defaults, Map.of()); // fail fast on bad broker defaults
+        Map<String, Topic> topics = new LinkedHashMap<>();
+        metadata.replay((key, value) -> {
+            if (!key.startsWith(TOPIC_KEY)) return;
+            String name = key.substring(TOPIC_KEY.length());
+            if (value == null) topics.remove(name);
+            else topics.put(name, decode(name, value));
+        });
+        for (Topic t : topics.values()) install(t);
+        removeOrphans();
+        log.info("{} topic(s) loaded", byName.size());
+    }
+
+    private void removeOrphans() throws IOException {
+        for (TopicPartition tp : logs.partitionsOnDisk()) {
+            if (tp.topic().startsWith(MetadataLog.INTERNAL_PREFIX)) continue;
+            Entry e = byName.get(tp.topic());
+            if (e == null || tp.partition() >= e.topic().partitions()) {
+                log.warn("removing partition directory {} of a deleted topic", tp);
+                logs.delete(tp);
+            }
+        }
+    }
+
+    public Map<String, String> defaults() {
+        return defaults;
+    }
+
+    public Entry get(String name) {
+        return byName.get(name);
+    }
+
+    public Entry get(Uuid id) {
+        return byId.get(id);
+    }
+
+    public Collection<Entry> all() {
+        return byName.values();
+    }
+
+    /** The partition's log, or null when the topic or partition does not exist. */
+    public PartitionLog partition(String topic, int partition) {
+        Entry e = byName.get(topic);
+        if (e == null || partition < 0 || partition >= e.partitions().size()) return null;
+        return e.partitions().get(partition);
+    }
+
+    /** Throws InvalidTopicException when {@code name} is not a legal user topic name. */
+    public static void validateName(String name) {
+        if (name == null) throw new InvalidTopicException("topic name is null");
+        org.apache.kafka.common.internals.Topic.validate(name);
+        if (name.startsWith(MetadataLog.INTERNAL_PREFIX)) {
+            throw new InvalidTopicException("topic names starting with " + MetadataLog.INTERNAL_PREFIX + " are reserved");
+        }
+    }
+
+    /** The effective config for {@code overrides}, or InvalidConfigurationException naming the problem. */
+    public LogConfig configFor(Map<String, String> overrides) {
+        try {
+            return LogConfig.fromMap(defaults, overrides);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+
+    /** Checks a creation without doing it (CreateTopics validateOnly, and before a real create). */
+    public void validateCreate(String name, int partitions, Map<String, String> overrides) {
+        validateName(name);
+        if (byName.containsKey(name)) throw new TopicExistsException("topic '" + name + "' already exists");
+        if (partitions < 1) throw new InvalidPartitionsException("number of partitions must be at least 1, got " + partitions);
+        configFor(overrides);
+    }
+
+    public synchronized Entry create(String name, int partitions, Map<String, String> overrides) {
+        validateCreate(name, partitions, overrides);
+        Uuid id = Uuid.randomUuid();
+        while (id.equals(Uuid.ZERO_UUID) || id.equals(Uuid.METADATA_TOPIC_ID) || byId.containsKey(id)) id = Uuid.randomUuid();
+        Topic t = new Topic(name, id, partitions, overrides);
+        metadata.write(TOPIC_KEY + name, encode(t));
+        Entry e = install(t);
+        log.info("created topic {} ({} partitions, id {}{})", name, partitions, id, overrides.isEmpty() ? "" : ", " + overrides);
+        return e;
+    }
+
+    public synchronized void delete(String name) {
+        Entry e = byName.get(name);
+        if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+        metadata.write(TOPIC_KEY + name, null);
+        byName.remove(name);
+        byId.remove(e.topic().id());
+        for (int p = 0; p < e.topic().partitions(); p++) {
+            try {
+                logs.delete(new TopicPartition(name, p));
+            } catch (IOException ex) {
+                // The topic is gone from metadata; its directory is removed at the next start if this failed.
+                log.warn("deleting {}-{}: {}", name, p, ex.toString());
+            }
+        }
+        log.info("deleted topic {}", name);
+    }
+
+    public synchronized Entry addPartitions(String name, int newCount) {
+        Entry e = byName.get(name);
+        if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+        int old = e.topic().partitions();
+        if (newCount <= old) {
+            throw new InvalidPartitionsException("topic " + name + " has " + old + " partitions; the new count "
+                    + newCount + " must be larger");
+        }
+        Topic t = new Topic(name, e.topic().id(), newCount, e.topic().overrides());
+        metadata.write(TOPIC_KEY + name, encode(t));
+        log.info("topic {}: partitions {} -> {}", name, old, newCount);
+        return install(t);
+    }
+
+    /** Replaces the topic's overrides (validated first). */
+    public synchronized Entry setOverrides(String name, Map<String, String> overrides) {
+        Entry e = byName.get(name);
+        if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+        LogConfig config = configFor(overrides);
+        Topic t = new Topic(name, e.topic().id(), e.topic().partitions(), overrides);
+        metadata.write(TOPIC_KEY + name, encode(t));
+        for (PartitionLog p : e.partitions()) p.updateConfig(config);
+        Entry updated = new Entry(t, config, e.partitions());
+        byName.put(name, updated);
+        byId.put(t.id(), updated);
+        log.info("topic {}: config overrides now {}", name, overrides);
+        return updated;
+    }
+
+    private Entry install(Topic t) {
+        LogConfig config = configFor(t.overrides());
+        Entry old = byName.get(t.name());
+        List<PartitionLog> parts = new java.util.ArrayList<>();
+        try {
+            for (int p = 0; p < t.partitions(); p++) {
+                PartitionLog existing = old != null && p < old.partitions().size() ? old.partitions().get(p) : null;
+                parts.add(existing != null ? existing : logs.open(new TopicPartition(t.name(), p), config));
+            }
+        } catch (IOException ex) {
+            throw new KafkaStorageException("cannot open the logs of topic " + t.name() + ": " + ex.getMessage(), ex);
+        }
+        Entry e = new Entry(t, config, List.copyOf(parts));
+        byName.put(t.name(), e);
+        byId.put(t.id(), e);
+        return e;
+    }
+
+    private static String encode(Topic t) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("id", t.id().toString());
+        m.put("partitions", Integer.toString(t.partitions()));
+        t.overrides().forEach((k, v) -> m.put("config." + k, v));
+        return MetadataLog.encode(m);
+    }
+
+    private static Topic decode(String name, String value) {
+        Map<String, String> m = MetadataLog.decode(value);
+        Map<String, String> overrides = new HashMap<>();
+        m.forEach((k, v) -> {
+            if (k.startsWith("config.")) overrides.put(k.substring("config.".length()), v);
+        });
+        return new Topic(name, Uuid.fromString(m.get("id")), Integer.parseInt(m.get("partitions")), overrides);
+    }
+
+    /** Used only where an IOException cannot be declared. */
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

@@ -1,0 +1,196 @@
+package io.ledgerline.log;
+
+import io.ledgerline.log.io.FileOpener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * All partition logs under one data directory, plus what they share: the group-commit flusher (or the
+ * interval flusher), the retention schedule, and the clean-shutdown marker.
+ *
+ * <p>Layout: {@code <dataDir>/logs/<topic>-<partition>/} per partition, and {@code <dataDir>/.clean-shutdown},
+ * present only between a clean close and the next start. At start the marker is read and removed (durably)
+ * before anything is written, so a later crash is never mistaken for a clean stop.
+ */
+public final class LogManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+    private static final String CLEAN_MARKER = ".clean-shutdown";
+
+    /** Settings of the storage engine as a whole. */
+    public record Settings(Path dataDir, boolean durableAck, int flushThreads, long flushIntervalMs,
+                           long retentionCheckIntervalMs, long fileDeleteDelayMs) {}
+
+    private final Settings settings;
+    private final Path logsDir;
+    private final FileOpener opener;
+    private final boolean cleanStart;
+    private final GroupCommit groupCommit;
+    private final ScheduledExecutorService scheduler;
+    private final LogContext ctx;
+    private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+
+    public LogManager(Settings settings, FileOpener opener, LongSupplier clockMs) throws IOException {
+        this.settings = settings;
+        this.opener = opener;
+        Files.createDirectories(settings.dataDir());
+        this.logsDir = settings.dataDir().resolve("logs");
+        Files.createDirectories(logsDir);
+        Path marker = settings.dataDir().resolve(CLEAN_MARKER);
+        this.cleanStart = Files.exists(marker);
+        if (cleanStart) {
+            Files.delete(marker);
+            opener.syncDirectory(settings.dataDir());
+        }
+        log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath(),
+                cleanStart ? "clean shutdown last time" : "no clean-shutdown marker: logs will be recovered",
+                settings.durableAck() ? "fsync before ack" : "interval " + settings.flushIntervalMs() + " ms");
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "ledgerline-log-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.groupCommit = settings.durableAck() ? new GroupCommit(settings.flushThreads()) : null;
+        LogContext.FlushScheduler flusher = groupCommit != null ? groupCommit : p -> { };
+        this.ctx = new LogContext(opener, clockMs, settings.durableAck(), flusher, scheduler, settings.fileDeleteDelayMs());
+        if (!settings.durableAck()) {
+            scheduler.scheduleWithFixedDelay(this::flushAll, settings.flushIntervalMs(), settings.flushIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::applyRetention, settings.retentionCheckIntervalMs(),
+                settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    public LogManager(Settings settings) throws IOException {
+        this(settings, FileOpener.DEFAULT, System::currentTimeMillis);
+    }
+
+    /** Opens the partition's log, creating it when absent; recovering it when the last stop was unclean. */
+    public PartitionLog open(TopicPartition tp, LogConfig config) throws IOException {
+        PartitionLog existing = logs.get(tp);
+        if (existing != null) return existing;
+        synchronized (logs) {
+            existing = logs.get(tp);
+            if (existing != null) return existing;
+            PartitionLog p = PartitionLog.open(tp, dirOf(tp), config, ctx, cleanStart);
+            logs.put(tp, p);
+            return p;
+        }
+    }
+
+    public PartitionLog get(TopicPartition tp) {
+        return logs.get(tp);
+    }
+
+    public Collection<PartitionLog> all() {
+        return logs.values();
+    }
+
+    /** Partition directories on disk (to find logs of topics that no longer exist). */
+    public List<TopicPartition> partitionsOnDisk() throws IOException {
+        List<TopicPartition> out = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(logsDir)) {
+            for (Path d : ds) {
+                String n = d.getFileName().toString();
+                int i = n.lastIndexOf('-');
+                if (i <= 0) continue;
+                try {
+                    out.add(new TopicPartition(n.substring(0, i), Integer.parseInt(n.substring(i + 1))));
+                } catch (NumberFormatException ignored) {
+                    // not a partition directory
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Deletes a partition's log and files (DeleteTopics); works whether or not it is open. */
+    public void delete(TopicPartition tp) throws IOException {
+        PartitionLog p = logs.remove(tp);
+        if (p != null) {
+            p.deleteAll();
+        } else {
+            Path d = dirOf(tp);
+            if (Files.exists(d)) {
+                try (var walk = Files.walk(d)) {
+                    for (Path f : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(f);
+                }
+            }
+        }
+        opener.syncDirectory(logsDir);
+    }
+
+    private Path dirOf(TopicPartition tp) {
+        return logsDir.resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    public boolean cleanStart() {
+        return cleanStart;
+    }
+
+    public GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    public LogContext context() {
+        return ctx;
+    }
+
+    private void flushAll() {
+        for (PartitionLog p : logs.values()) p.flush();
+    }
+
+    /** One retention pass over every partition (also run on the schedule). */
+    public void applyRetention() {
+        for (PartitionLog p : logs.values()) {
+            try {
+                p.applyRetention();
+            } catch (RuntimeException e) {
+                log.warn("{}: retention failed: {}", p.topicPartition(), e.toString());
+            }
+        }
+    }
+
+    /** Clean shutdown: every log flushed and closed, then the marker written. */
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        boolean allClean = true;
+        for (PartitionLog p : logs.values()) {
+            try {
+                p.close();
+                if (p.isOffline()) allClean = false;
+            } catch (IOException e) {
+                allClean = false;
+                log.error("{}: close failed: {}", p.topicPartition(), e.toString());
+            }
+        }
+        if (groupCommit != null) groupCommit.close();
+        scheduler.shutdownNow();
+        if (allClean) {
+            try {
+                Path marker = settings.dataDir().resolve(CLEAN_MARKER);
+                Files.write(marker, new byte[0]);
+                try (var ch = opener.openReadWrite(marker)) {
+                    ch.force(true);
+                }
+                opener.syncDirectory(settings.dataDir());
+            } catch (IOException e) {
+                log.error("could not write the clean-shutdown marker: {}", e.toString());
+            }
+        }
+    }
+}

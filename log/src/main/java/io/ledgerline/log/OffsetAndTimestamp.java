@@ -1,0 +1,4 @@
+package io.ledgerline.log;
+
+/** A record's offset and timestamp, as ListOffsets returns them. */
+public record OffsetAndTimestamp(long offset, long timestamp) {}

@@ -1,0 +1,685 @@
+package io.ledgerline.log;
+
+import io.ledgerline.log.io.AtomicFiles;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One partition: a total order of record batches in segments, with dense, growing offsets.
+ *
+ * <p>Offsets, all of which only grow:
+ * <pre>
+ *   logStartOffset &lt;= highWatermark &lt;= logEndOffset
+ *   [ deleted ... | readable and durable ............ | written, fsync pending ]
+ * </pre>
+ * With {@code durableAck} the high watermark is the durable end: it moves only after fdatasync, reads stop at
+ * it, and an append's acknowledgement waits for it ({@link #durable}). So a consumer never sees a record that a
+ * crash could take back. In interval mode it follows the log end offset at once.
+ *
+ * <p>Directory: {@code NNN.log}/{@code NNN.index} per segment (see {@link Segment}), {@code NNN.snapshot}
+ * producer-state snapshots (state before offset NNN, written at each roll and at clean shutdown), and
+ * {@code log-start-offset} (checkpoint moved by DeleteRecords and retention).
+ *
+ * <p>Threads: appends, rolls, retention and DeleteRecords hold {@link #lock}; reads are lock-free (segments
+ * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; the
+ * flusher calls {@link #flush} for a given log from one thread at a time.
+ */
+public final class PartitionLog {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final String LOG_START_FILE = "log-start-offset";
+    private static final int SNAPSHOTS_KEPT = 2;
+    /** Bound on one batch's decompressed size when records are read (kafka-clients' own default). */
+    private static final int DECOMPRESSED_BATCH_BYTES_MAX = Integer.MAX_VALUE - 8;
+
+    /** A log offset and where it is: the segment it falls in and its byte position there. */
+    private record Position(long offset, Segment segment, int position) {}
+
+    private record Waiter(long offset, CompletableFuture<Void> future) {}
+
+    private final TopicPartition tp;
+    private final Path dir;
+    private final LogContext ctx;
+    private volatile LogConfig config;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
+    private final List<Runnable> highWatermarkListeners = new CopyOnWriteArrayList<>();
+    private ProducerStateManager producers = new ProducerStateManager();
+    private volatile long logStartOffset;
+    private volatile Position logEnd;
+    private volatile Position highWatermark;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    private PartitionLog(TopicPartition tp, Path dir, LogContext ctx, LogConfig config) {
+        this.tp = tp;
+        this.dir = dir;
+        this.ctx = ctx;
+        this.config = config;
+    }
+
+    /**
+     * Opens (creating if needed) the partition in {@code dir}. After an unclean stop ({@code cleanShutdown}
+     * false) the active segment is scanned batch by batch, CRCs checked, and the file cut at the first bad
+     * byte; any segment whose index does not match its file is treated the same, and segments after a cut
+     * are removed. Everything kept is fsynced before it becomes readable.
+     */
+    public static PartitionLog open(TopicPartition tp, Path dir, LogConfig config, LogContext ctx, boolean cleanShutdown)
+            throws IOException {
+        Files.createDirectories(dir);
+        PartitionLog p = new PartitionLog(tp, dir, ctx, config);
+        p.load(cleanShutdown);
+        return p;
+    }
+
+    private void load(boolean cleanShutdown) throws IOException {
+        long now = ctx.clockMs().getAsLong();
+        TreeMap<Long, Path> logFiles = new TreeMap<>();
+        TreeMap<Long, Path> snapshots = new TreeMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path f : ds) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp")) Files.delete(f);
+                else if (name.endsWith(".log")) logFiles.put(parseStem(name), f);
+                else if (name.endsWith(".snapshot")) snapshots.put(parseStem(name), f);
+            }
+        }
+        boolean cut = false;
+        for (Map.Entry<Long, Path> e : logFiles.entrySet()) {
+            long base = e.getKey();
+            if (cut) {
+                log.warn("{}: removing segment {} after a truncated one", tp, e.getValue().getFileName());
+                Files.deleteIfExists(e.getValue());
+                Files.deleteIfExists(Segment.indexPath(dir, base));
+                continue;
+            }
+            boolean last = base == logFiles.lastKey();
+            Segment.Opened o = Segment.open(ctx.opener(), dir, base, now, cleanShutdown || !last);
+            Segment prev = segments.isEmpty() ? null : segments.lastEntry().getValue();
+            if (prev != null && prev.nextOffset() > base) {
+                throw new IOException(tp + ": segment " + base + " overlaps the previous one ending at " + prev.nextOffset());
+            }
+            segments.put(base, o.segment());
+            if (o.truncated()) cut = true;
+        }
+        if (segments.isEmpty()) {
+            segments.put(0L, Segment.create(ctx.opener(), dir, 0L, now));
+        }
+        Segment active = segments.lastEntry().getValue();
+        // The active segment's index goes stale with the next append: it is written again at roll or clean close.
+        active.deleteIndexFile();
+        if (!cleanShutdown) active.flush(); // bytes that survived a kill in the page cache become durable before use
+        Position end = new Position(active.nextOffset(), active, active.sizeInBytes());
+        logEnd = end;
+        highWatermark = end;
+
+        ByteBuffer lso = AtomicFiles.read(dir.resolve(LOG_START_FILE));
+        long checkpoint = lso == null ? 0 : lso.getLong();
+        logStartOffset = Math.min(Math.max(checkpoint, segments.firstKey()), end.offset());
+
+        loadProducerState(snapshots, end.offset());
+        log.debug("{}: opened, offsets [{}, {}), {} segments", tp, logStartOffset, end.offset(), segments.size());
+    }
+
+    private void loadProducerState(TreeMap<Long, Path> snapshots, long endOffset) throws IOException {
+        long from = segments.firstKey();
+        for (Map.Entry<Long, Path> e : snapshots.descendingMap().entrySet()) {
+            if (e.getKey() > endOffset) {
+                Files.deleteIfExists(e.getValue()); // describes offsets recovery cut away
+                continue;
+            }
+            ByteBuffer buf = AtomicFiles.read(e.getValue());
+            if (buf != null) {
+                producers = ProducerStateManager.fromSnapshot(buf);
+                from = e.getKey();
+                break;
+            }
+        }
+        for (Segment s : segments.tailMap(segments.floorKey(Math.max(from, segments.firstKey()))).values()) {
+            for (FileChannelRecordBatch b : s.records.batches()) {
+                if (b.baseOffset() >= from) producers.update(b);
+            }
+        }
+    }
+
+    private static long parseStem(String name) {
+        return Long.parseLong(name.substring(0, name.indexOf('.')));
+    }
+
+    // ---------------------------------------------------------------- append
+
+    /**
+     * Validates and appends one record batch (as sent by a producer: offsets are assigned here, in place).
+     * Throws the Kafka exception whose error code the producer should get: RecordTooLargeException,
+     * CorruptRecordException, InvalidRecordException, OutOfOrderSequenceException,
+     * InvalidProducerEpochException, KafkaStorageException.
+     */
+    public AppendResult append(MemoryRecords records) {
+        Iterator<MutableRecordBatch> it = records.batches().iterator();
+        if (!it.hasNext()) throw new InvalidRecordException("no record batch");
+        MutableRecordBatch batch = it.next();
+        if (it.hasNext()) throw new InvalidRecordException("exactly one record batch per partition is accepted");
+        LogConfig cfg = config;
+        validate(batch, cfg);
+
+        lock.lock();
+        try {
+            if (closed) throw new KafkaStorageException(tp + " is closed");
+            if (failure != null) throw new KafkaStorageException(tp + " is offline after a storage failure: " + failure);
+            if (batch.hasProducerId()) {
+                ProducerStateManager.BatchMetadata dup = producers.check(batch);
+                if (dup != null) {
+                    return new AppendResult(dup.firstOffset(), dup.lastOffset(),
+                            cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? dup.maxTimestamp() : -1,
+                            logStartOffset, true);
+                }
+            }
+            long now = ctx.clockMs().getAsLong();
+            Position end = logEnd;
+            long base = end.offset();
+            long last = base + (batch.lastOffset() - batch.baseOffset());
+            batch.setLastOffset(last);
+            batch.setPartitionLeaderEpoch(0);
+            long appendTime = -1;
+            if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                appendTime = now;
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+            }
+            assert batch.baseOffset() == base : "offset assignment";
+
+            Segment seg = end.segment();
+            if (shouldRoll(seg, records.sizeInBytes(), last, cfg, now)) {
+                seg = roll(end);
+            }
+            int position;
+            try {
+                position = seg.append(records, last, batch.maxTimestamp());
+            } catch (IOException e) {
+                undoPartialWrite(seg, logEnd.position(), e);
+                throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
+            }
+            producers.update(batch);
+            Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
+            logEnd = newEnd;
+            if (!ctx.durableAck()) advanceHighWatermark(newEnd);
+            return new AppendResult(base, last, appendTime, logStartOffset, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void validate(MutableRecordBatch batch, LogConfig cfg) {
+        if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
+            throw new RecordTooLargeException("batch of " + batch.sizeInBytes() + " bytes exceeds " + tp.topic()
+                    + "'s max.message.bytes " + cfg.maxMessageBytes());
+        }
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+            throw new InvalidRecordException("only record batch format v2 is accepted, got magic " + batch.magic());
+        }
+        batch.ensureValid(); // CRC32C over attributes..records; CorruptRecordException
+        if (batch.isControlBatch()) throw new InvalidRecordException("producers may not write control batches");
+        if (batch.isTransactional()) {
+            throw new InvalidRecordException("transactional batches need the transaction coordinator, which is not available yet");
+        }
+        Integer count = batch.countOrNull();
+        long lastOffsetDelta = batch.lastOffset() - batch.baseOffset();
+        if (count == null || count < 1 || lastOffsetDelta != count - 1) {
+            throw new CorruptRecordException("batch header says " + count + " records and last offset delta "
+                    + lastOffsetDelta);
+        }
+        // Record level: decompress and check offsets are contiguous (and keys present for compacted topics).
+        long expect = batch.baseOffset();
+        int seen = 0;
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, DECOMPRESSED_BATCH_BYTES_MAX)) {
+            while (records.hasNext()) {
+                Record r = records.next();
+                if (r.offset() != expect) {
+                    throw new InvalidRecordException("record offset delta " + (r.offset() - batch.baseOffset())
+                            + " where " + (expect - batch.baseOffset()) + " was expected");
+                }
+                if (cfg.compact() && !r.hasKey()) {
+                    throw new InvalidRecordException("compacted topic " + tp.topic() + " requires a key on every record");
+                }
+                expect++;
+                seen++;
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            if (e instanceof InvalidRecordException || e instanceof CorruptRecordException) throw e;
+            throw new CorruptRecordException("undecodable records: " + e.getMessage(), e);
+        }
+        if (seen != count) throw new InvalidRecordException("batch header says " + count + " records but holds " + seen);
+    }
+
+    private boolean shouldRoll(Segment seg, int batchBytes, long lastOffset, LogConfig cfg, long now) {
+        if (seg.isEmpty()) return false;
+        return (long) seg.sizeInBytes() + batchBytes > cfg.segmentBytes()
+                || now - seg.createdMs() >= cfg.segmentMs()
+                || lastOffset - seg.baseOffset > Integer.MAX_VALUE;
+    }
+
+    /** Seals the active segment (fsync, index, producer snapshot) and starts a new one. Holds lock. */
+    private Segment roll(Position end) {
+        assert lock.isHeldByCurrentThread();
+        Segment old = end.segment();
+        try {
+            old.flush();
+            old.writeIndex(ctx.opener());
+            AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+            pruneSnapshots();
+            Segment next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
+            segments.put(next.baseOffset, next);
+            Position newEnd = new Position(end.offset(), next, 0);
+            logEnd = newEnd;
+            advanceHighWatermark(newEnd); // the sealed segment was just fsynced whole
+            return next;
+        } catch (IOException e) {
+            markFailed(e);
+            throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void undoPartialWrite(Segment seg, int goodPosition, IOException cause) {
+        try {
+            seg.records.truncateTo(goodPosition);
+            log.warn("{}: write failed ({}); cut back to {} bytes", tp, cause.toString(), goodPosition);
+        } catch (IOException e) {
+            markFailed(e);
+        }
+    }
+
+    private Path snapshotPath(long offset) {
+        return dir.resolve(Segment.fileStem(offset) + ".snapshot");
+    }
+
+    private void pruneSnapshots() throws IOException {
+        List<Path> snaps = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.snapshot")) {
+            ds.forEach(snaps::add);
+        }
+        snaps.sort(null);
+        for (int i = 0; i < snaps.size() - SNAPSHOTS_KEPT; i++) Files.deleteIfExists(snaps.get(i));
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    /**
+     * Completes once every offset up to {@code lastOffset} is durable (immediately in interval mode), or
+     * exceptionally with KafkaStorageException if the fsync failed.
+     */
+    public CompletableFuture<Void> durable(long lastOffset) {
+        if (!ctx.durableAck()) return CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> f;
+        synchronized (waiters) {
+            if (failure != null) return CompletableFuture.failedFuture(storageError());
+            if (highWatermark.offset() > lastOffset) return CompletableFuture.completedFuture(null);
+            f = new CompletableFuture<>();
+            waiters.add(new Waiter(lastOffset, f));
+        }
+        ctx.flusher().requestFlush(this);
+        return f;
+    }
+
+    /** What the last successful flush covered; written only by the flushing thread. */
+    private volatile Position flushedEnd;
+
+    /**
+     * fdatasync of what was appended so far, then the high watermark moves there and waiting appends are
+     * acknowledged. Called by the flusher, never concurrently for one log. A failed fsync takes the partition
+     * offline: the pages' state is unknown, so nothing more is acknowledged until a restart recovers the log.
+     */
+    public void flush() {
+        Position target = logEnd;
+        Position done = flushedEnd;
+        if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
+        try {
+            target.segment().flush();
+        } catch (IOException | RuntimeException e) {
+            if (!closed) markFailed(e);
+            return;
+        }
+        flushedEnd = target;
+        advanceHighWatermark(target);
+    }
+
+    private void advanceHighWatermark(Position to) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        synchronized (waiters) {
+            if (to.offset() < highWatermark.offset()) return;
+            highWatermark = to;
+            while (!waiters.isEmpty() && waiters.peek().offset() < to.offset()) done.add(waiters.poll().future());
+        }
+        for (CompletableFuture<Void> f : done) f.complete(null);
+        for (Runnable r : highWatermarkListeners) r.run();
+    }
+
+    private void markFailed(Throwable e) {
+        List<Waiter> failed;
+        synchronized (waiters) {
+            if (failure == null) {
+                failure = e;
+                log.error("{}: storage failure, partition offline until restart: {}", tp, e.toString());
+            }
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : failed) w.future().completeExceptionally(storageError());
+    }
+
+    private KafkaStorageException storageError() {
+        return new KafkaStorageException(tp + " is offline after a storage failure: " + failure);
+    }
+
+    public boolean isOffline() {
+        return failure != null;
+    }
+
+    /** Called (on the flushing or appending thread) whenever the high watermark moves. Keep it cheap. */
+    public void addHighWatermarkListener(Runnable r) {
+        highWatermarkListeners.add(r);
+    }
+
+    public void removeHighWatermarkListener(Runnable r) {
+        highWatermarkListeners.remove(r);
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /**
+     * Reads whole batches starting with the one holding {@code offset}, up to {@code maxBytes} (at least one
+     * batch when {@code minOneBatch}, as KIP-74 requires for the first partition of a fetch), never beyond the
+     * high watermark and never across a segment boundary.
+     *
+     * @throws OffsetOutOfRangeException when offset is before the log start or after the high watermark
+     */
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
+        Position hw = highWatermark;
+        long start = logStartOffset;
+        if (offset < start || offset > hw.offset()) {
+            throw new OffsetOutOfRangeException("offset " + offset + " is outside [" + start + ", " + hw.offset() + "] of " + tp);
+        }
+        if (failure != null) throw storageError();
+        if (offset == hw.offset() || maxBytes <= 0 && !minOneBatch) return new ReadResult(MemoryRecords.EMPTY, hw.offset(), start);
+        Map.Entry<Long, Segment> e = segments.floorEntry(offset);
+        while (e != null) {
+            Segment seg = e.getValue();
+            int maxPosition = seg == hw.segment() ? hw.position() : seg.sizeInBytes();
+            FileRecords.LogOffsetPosition p = seg.records.searchForOffsetFromPosition(offset, seg.positionHint(offset));
+            if (p != null && p.position < maxPosition) {
+                int want = minOneBatch ? Math.max(maxBytes, p.size) : maxBytes;
+                int size = Math.min(maxPosition - p.position, want);
+                return new ReadResult(seg.records.slice(p.position, size), hw.offset(), start);
+            }
+            if (seg == hw.segment()) break;
+            e = segments.higherEntry(e.getKey());
+        }
+        return new ReadResult(MemoryRecords.EMPTY, hw.offset(), start);
+    }
+
+    /** First record with timestamp >= target at or after the log start and before the high watermark, or null. */
+    public OffsetAndTimestamp offsetForTimestamp(long target) {
+        Position hw = highWatermark;
+        long start = logStartOffset;
+        for (Segment seg : segments.values()) {
+            if (seg.maxTimestamp() < target || seg.nextOffset() <= start) continue;
+            long fromOffset = Math.max(seg.offsetHintForTimestamp(target), start);
+            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, DECOMPRESSED_BATCH_BYTES_MAX);
+            if (t == null) continue;
+            if (t.offset >= hw.offset()) return null;
+            return new OffsetAndTimestamp(t.offset, t.timestamp);
+        }
+        return null;
+    }
+
+    /** The record with the largest timestamp below the high watermark (first such), or null when none has one. */
+    public OffsetAndTimestamp maxTimestamp() {
+        Position hw = highWatermark;
+        long best = RecordBatch.NO_TIMESTAMP;
+        for (Segment seg : segments.values()) {
+            if (seg.baseOffset >= hw.offset()) break;
+            long ts = seg.maxTimestamp();
+            if (seg == hw.segment() && seg.offsetOfMaxTimestamp() >= hw.offset()) {
+                FileRecords.TimestampAndOffset t = seg.records.slice(0, hw.position()).largestTimestampAfter(0);
+                ts = t.timestamp;
+            }
+            if (ts > best) best = ts;
+        }
+        if (best == RecordBatch.NO_TIMESTAMP) return null;
+        OffsetAndTimestamp first = offsetForTimestamp(best);
+        return first == null ? null : new OffsetAndTimestamp(first.offset(), best);
+    }
+
+    // ---------------------------------------------------------------- deletion
+
+    /**
+     * DeleteRecords: makes {@code offset} the new log start (records before it are no longer readable) and
+     * removes segments wholly before it. Returns the resulting log start offset.
+     */
+    public long deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            long hw = highWatermark.offset();
+            if (offset < 0 || offset > hw) {
+                throw new OffsetOutOfRangeException("delete-records offset " + offset + " is outside [0, " + hw + "] of " + tp);
+            }
+            if (offset > logStartOffset) {
+                setLogStartOffset(offset);
+                deleteSegmentsBelow(offset);
+            }
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void setLogStartOffset(long offset) {
+        try {
+            AtomicFiles.write(ctx.opener(), dir.resolve(LOG_START_FILE), ByteBuffer.allocate(8).putLong(offset).flip());
+        } catch (IOException e) {
+            markFailed(e);
+            throw new KafkaStorageException(tp + ": cannot persist log start offset: " + e.getMessage(), e);
+        }
+        logStartOffset = offset;
+    }
+
+    private void deleteSegmentsBelow(long offset) {
+        for (Segment s : new ArrayList<>(segments.values())) {
+            if (s == logEnd.segment() || s.nextOffset() > offset) break;
+            deleteSegment(s);
+        }
+    }
+
+    /**
+     * Applies retention (time, then size) to sealed segments, rolling the active one first when it is due by
+     * segment.ms or entirely past retention.ms. Returns the number of segments deleted.
+     */
+    public int applyRetention() {
+        lock.lock();
+        try {
+            if (closed || failure != null) return 0;
+            LogConfig cfg = config;
+            long now = ctx.clockMs().getAsLong();
+            Segment active = logEnd.segment();
+            boolean activeExpired = !active.isEmpty() && cfg.retentionMs() >= 0
+                    && now - newestTimestamp(active) > cfg.retentionMs();
+            if (!active.isEmpty() && (now - active.createdMs() >= cfg.segmentMs() || activeExpired)) {
+                if (logEnd.offset() > highWatermark.offset()) return 0; // let pending acks drain first
+                roll(logEnd);
+            }
+            int deleted = 0;
+            long total = 0;
+            for (Segment s : segments.values()) total += s.sizeInBytes();
+            for (Segment s : new ArrayList<>(segments.values())) {
+                if (s == logEnd.segment()) break;
+                boolean byTime = cfg.retentionMs() >= 0 && now - newestTimestamp(s) > cfg.retentionMs();
+                boolean bySize = cfg.retentionBytes() >= 0 && total - s.sizeInBytes() >= cfg.retentionBytes();
+                boolean byStart = s.nextOffset() <= logStartOffset;
+                if (!(byTime || bySize || byStart)) break;
+                total -= s.sizeInBytes();
+                long nextStart = segments.higherKey(s.baseOffset);
+                if (nextStart > logStartOffset) setLogStartOffset(nextStart);
+                deleteSegment(s);
+                deleted++;
+            }
+            if (deleted > 0) log.info("{}: retention deleted {} segment(s); log start offset now {}", tp, deleted, logStartOffset);
+            return deleted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long newestTimestamp(Segment s) {
+        long ts = s.maxTimestamp();
+        return ts == RecordBatch.NO_TIMESTAMP ? s.lastModifiedMs() : ts;
+    }
+
+    private void deleteSegment(Segment s) {
+        assert lock.isHeldByCurrentThread();
+        assert s != logEnd.segment() : "the active segment is never deleted";
+        segments.remove(s.baseOffset);
+        try {
+            Files.deleteIfExists(s.indexFile);
+            Files.deleteIfExists(s.logFile);
+            Files.deleteIfExists(snapshotPath(s.baseOffset));
+        } catch (IOException e) {
+            log.warn("{}: deleting {}: {}", tp, s.logFile, e.toString());
+        }
+        // Fetches may still be sending this file: close it later.
+        ctx.scheduler().schedule(s::close, ctx.fileDeleteDelayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /**
+     * Clean close: fsync, index of the active segment, producer snapshot at the end. The next open then skips
+     * the recovery scan.
+     */
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            Position end = logEnd;
+            if (failure == null) {
+                end.segment().flush();
+                advanceHighWatermark(end);
+                end.segment().writeIndex(ctx.opener());
+                AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+                pruneSnapshots();
+            }
+            for (Segment s : segments.values()) s.close();
+        } finally {
+            lock.unlock();
+        }
+        markFailedOnClose();
+    }
+
+    private void markFailedOnClose() {
+        List<Waiter> left;
+        synchronized (waiters) {
+            left = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : left) w.future().completeExceptionally(new KafkaStorageException(tp + " closed"));
+    }
+
+    /** Closes and deletes every file of this partition (DeleteTopics). */
+    public void deleteAll() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            for (Segment s : segments.values()) s.close();
+            segments.clear();
+        } finally {
+            lock.unlock();
+        }
+        markFailedOnClose();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    public TopicPartition topicPartition() {
+        return tp;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    public long logEndOffset() {
+        return logEnd.offset();
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    public long sizeInBytes() {
+        long total = 0;
+        for (Segment s : segments.values()) total += s.sizeInBytes();
+        return total;
+    }
+
+    /** Producer id to current epoch, for DescribeProducers and tests. */
+    public Map<Long, Short> producerEpochs() {
+        lock.lock();
+        try {
+            return producers.epochs();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + tp + ", [" + logStartOffset + ", " + highWatermark() + ", " + logEndOffset() + "])";
+    }
+}

@@ -1,0 +1,51 @@
+package io.ledgerline.log.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Small state files (index, snapshot, checkpoint) written all-or-nothing: write to {@code name.tmp},
+ * fsync, rename over {@code name}, fsync the directory. A reader never sees a half-written file.
+ *
+ * <p>Layout of every such file: {@code [crc32c of payload: int32][payload length: int32][payload]},
+ * so a file damaged after the fact is detected by {@link #read} and treated as absent.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    public static void write(FileOpener opener, Path path, ByteBuffer payload) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        CRC32C crc = new CRC32C();
+        crc.update(payload.duplicate());
+        ByteBuffer header = ByteBuffer.allocate(8).putInt((int) crc.getValue()).putInt(payload.remaining()).flip();
+        try (FileChannel ch = opener.openReadWrite(tmp)) {
+            ByteBuffer body = payload.duplicate();
+            while (header.hasRemaining()) ch.write(header);
+            while (body.hasRemaining()) ch.write(body);
+            ch.force(true);
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        opener.syncDirectory(path.getParent());
+    }
+
+    /** The payload, or null when the file is absent, short or fails its checksum. */
+    public static ByteBuffer read(Path path) throws IOException {
+        if (!Files.exists(path)) return null;
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length < 8) return null;
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        int crc = buf.getInt();
+        int len = buf.getInt();
+        if (len != buf.remaining()) return null;
+        CRC32C c = new CRC32C();
+        c.update(buf.duplicate());
+        if ((int) c.getValue() != crc) return null;
+        return buf.slice();
+    }
+}
