@@ -41,6 +41,7 @@ public final class Broker implements AutoCloseable {
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
     private final KafkaServer server;
+    private final ApiTable table;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, FileOpener opener) throws IOException {
@@ -61,6 +62,7 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             ApiTable table = new ApiTable();
+            this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
                     .register(ApiKeys.METADATA, new MetadataHandler(topics, cluster,
                             config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
@@ -144,6 +146,15 @@ public final class Broker implements AutoCloseable {
         return logs;
     }
 
+    /** The dispatch table (tests drive it through an in-memory channel). */
+    public ApiTable apiTable() {
+        return table;
+    }
+
+    public io.ledgerline.broker.net.ConnectionStats connectionStats() {
+        return server.stats();
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -154,7 +165,10 @@ public final class Broker implements AutoCloseable {
         closed = true;
         server.close();
         timer.shutdownNow();
-        logs.close();
-        log.info("Ledgerline stopped cleanly");
+        if (logs.closeAndReport()) {
+            log.info("Ledgerline stopped cleanly");
+        } else {
+            log.warn("Ledgerline stopped, but not every log closed cleanly: the next start will recover them");
+        }
     }
 }

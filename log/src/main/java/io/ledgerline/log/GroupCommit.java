@@ -61,7 +61,12 @@ public final class GroupCommit implements LogContext.FlushScheduler, AutoCloseab
                 requested.remove(p);
                 round.add(p);
             }
-            flushAll(round);
+            try {
+                flushAll(round);
+            } catch (Throwable t) {
+                // This thread is every partition's only path to an ack: it must outlive any one failure.
+                log.error("group commit round failed", t);
+            }
             rounds.incrementAndGet();
             fsyncs.addAndGet(round.size());
         }

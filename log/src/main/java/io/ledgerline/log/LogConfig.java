@@ -26,6 +26,14 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
     /** Sparse index: one entry per this many bytes of batches (Kafka's index.interval.bytes default). */
     public static final int INDEX_INTERVAL_BYTES = 4096;
 
+    /**
+     * Largest decompressed record body (bytes) accepted inside a compressed batch, unless max.message.bytes is
+     * larger still. kafka-clients reads a record's length and allocates its body before reading it, so with no
+     * bound a 60-byte batch claiming a 2 GB record costs the broker an OutOfMemoryError. 64 MiB is far above what
+     * a Kafka producer sends with its default limits (max.request.size 1 MiB) and small enough to allocate.
+     */
+    public static final int DECOMPRESSED_RECORD_BYTES_MAX = 64 * 1024 * 1024;
+
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
     public static final String RETENTION_MS = "retention.ms";

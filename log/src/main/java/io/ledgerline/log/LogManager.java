@@ -1,5 +1,6 @@
 package io.ledgerline.log;
 
+import io.ledgerline.log.io.AtomicFiles;
 import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -46,9 +47,8 @@ public final class LogManager implements AutoCloseable {
     public LogManager(Settings settings, FileOpener opener, LongSupplier clockMs) throws IOException {
         this.settings = settings;
         this.opener = opener;
-        Files.createDirectories(settings.dataDir());
         this.logsDir = settings.dataDir().resolve("logs");
-        Files.createDirectories(logsDir);
+        AtomicFiles.createDirectories(opener, logsDir);
         Path marker = settings.dataDir().resolve(CLEAN_MARKER);
         this.cleanStart = Files.exists(marker);
         if (cleanStart) {
@@ -167,6 +167,14 @@ public final class LogManager implements AutoCloseable {
     /** Clean shutdown: every log flushed and closed, then the marker written. */
     @Override
     public void close() {
+        closeAndReport();
+    }
+
+    /**
+     * {@link #close()} that says how it went: true when every log closed cleanly and the marker was written
+     * (the next start skips recovery); false when some log failed, so the next start recovers.
+     */
+    public boolean closeAndReport() {
         scheduler.shutdown();
         boolean allClean = true;
         for (PartitionLog p : logs.values()) {
@@ -190,7 +198,9 @@ public final class LogManager implements AutoCloseable {
                 opener.syncDirectory(settings.dataDir());
             } catch (IOException e) {
                 log.error("could not write the clean-shutdown marker: {}", e.toString());
+                return false;
             }
         }
+        return allClean;
     }
 }

@@ -53,15 +53,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code log-start-offset} (checkpoint moved by DeleteRecords and retention).
  *
  * <p>Threads: appends, rolls, retention and DeleteRecords hold {@link #lock}; reads are lock-free (segments
- * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; the
- * flusher calls {@link #flush} for a given log from one thread at a time.
+ * map, volatile positions); the high watermark and durability waiters are guarded by {@link #waiters}; every
+ * fsync runs under {@link #fsyncLock}.
  */
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final String LOG_START_FILE = "log-start-offset";
     private static final int SNAPSHOTS_KEPT = 2;
-    /** Bound on one batch's decompressed size when records are read (kafka-clients' own default). */
-    private static final int DECOMPRESSED_BATCH_BYTES_MAX = Integer.MAX_VALUE - 8;
+    /** Bound on one record's decompressed size when stored records are read (validated at append already). */
+    private static final int STORED_RECORD_BYTES_MAX = Integer.MAX_VALUE - 8;
 
     /** A log offset and where it is: the segment it falls in and its byte position there. */
     private record Position(long offset, Segment segment, int position) {}
@@ -74,6 +74,13 @@ public final class PartitionLog {
     private volatile LogConfig config;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Serializes this log's fsyncs: the flusher's, a roll's, close's. Two concurrent fsyncs of one file can split
+     * a write-back error: one gets EIO, the other then "succeeds" over the lost pages and would move the high
+     * watermark over them. And the flusher picks its target under it, so that segment cannot be sealed,
+     * deleted and closed while it is being synced. Order: {@link #lock} before this one.
+     */
+    private final ReentrantLock fsyncLock = new ReentrantLock();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
     private final List<Runnable> highWatermarkListeners = new CopyOnWriteArrayList<>();
     private ProducerStateManager producers = new ProducerStateManager();
@@ -98,7 +105,7 @@ public final class PartitionLog {
      */
     public static PartitionLog open(TopicPartition tp, Path dir, LogConfig config, LogContext ctx, boolean cleanShutdown)
             throws IOException {
-        Files.createDirectories(dir);
+        AtomicFiles.createDirectories(ctx.opener(), dir);
         PartitionLog p = new PartitionLog(tp, dir, ctx, config);
         p.load(cleanShutdown);
         return p;
@@ -116,23 +123,29 @@ public final class PartitionLog {
                 else if (name.endsWith(".snapshot")) snapshots.put(parseStem(name), f);
             }
         }
-        boolean cut = false;
-        for (Map.Entry<Long, Path> e : logFiles.entrySet()) {
-            long base = e.getKey();
-            if (cut) {
-                log.warn("{}: removing segment {} after a truncated one", tp, e.getValue().getFileName());
-                Files.deleteIfExists(e.getValue());
-                Files.deleteIfExists(Segment.indexPath(dir, base));
-                continue;
-            }
-            boolean last = base == logFiles.lastKey();
+        List<Long> bases = new ArrayList<>(logFiles.keySet());
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean last = i == bases.size() - 1;
             Segment.Opened o = Segment.open(ctx.opener(), dir, base, now, cleanShutdown || !last);
             Segment prev = segments.isEmpty() ? null : segments.lastEntry().getValue();
             if (prev != null && prev.nextOffset() > base) {
                 throw new IOException(tp + ": segment " + base + " overlaps the previous one ending at " + prev.nextOffset());
             }
             segments.put(base, o.segment());
-            if (o.truncated()) cut = true;
+            if (o.tornTail()) {
+                // The log ends here. The segments after it go first, durably: were this one cut first and the
+                // power lost before they went, the next start would find it whole and keep them behind a hole.
+                List<Long> after = bases.subList(i + 1, bases.size());
+                for (long later : after) {
+                    log.warn("{}: removing segment {} after a truncated one", tp, Segment.fileStem(later));
+                    Files.deleteIfExists(Segment.indexPath(dir, later));
+                    Files.deleteIfExists(Segment.logPath(dir, later));
+                }
+                if (!after.isEmpty()) ctx.opener().syncDirectory(dir);
+                o.segment().cutTail(o.validBytes());
+                break;
+            }
         }
         if (segments.isEmpty()) {
             segments.put(0L, Segment.create(ctx.opener(), dir, 0L, now));
@@ -148,6 +161,11 @@ public final class PartitionLog {
         ByteBuffer lso = AtomicFiles.read(dir.resolve(LOG_START_FILE));
         long checkpoint = lso == null ? 0 : lso.getLong();
         logStartOffset = Math.min(Math.max(checkpoint, segments.firstKey()), end.offset());
+        if (checkpoint > end.offset()) {
+            // DeleteRecords went past what survived the crash (interval mode acknowledges unsynced offsets). The
+            // offsets from the end on will be given to new records, which that old checkpoint must not hide.
+            AtomicFiles.write(ctx.opener(), dir.resolve(LOG_START_FILE), ByteBuffer.allocate(8).putLong(logStartOffset).flip());
+        }
 
         loadProducerState(snapshots, end.offset());
         log.debug("{}: opened, offsets [{}, {}), {} segments", tp, logStartOffset, end.offset(), segments.size());
@@ -187,10 +205,7 @@ public final class PartitionLog {
      * InvalidProducerEpochException, KafkaStorageException.
      */
     public AppendResult append(MemoryRecords records) {
-        Iterator<MutableRecordBatch> it = records.batches().iterator();
-        if (!it.hasNext()) throw new InvalidRecordException("no record batch");
-        MutableRecordBatch batch = it.next();
-        if (it.hasNext()) throw new InvalidRecordException("exactly one record batch per partition is accepted");
+        MutableRecordBatch batch = onlyBatch(records);
         LogConfig cfg = config;
         validate(batch, cfg);
 
@@ -225,7 +240,7 @@ public final class PartitionLog {
             }
             int position;
             try {
-                position = seg.append(records, last, batch.maxTimestamp());
+                position = seg.append(records, last, batch.maxTimestamp(), now);
             } catch (IOException e) {
                 undoPartialWrite(seg, logEnd.position(), e);
                 throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
@@ -233,11 +248,33 @@ public final class PartitionLog {
             producers.update(batch);
             Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
             logEnd = newEnd;
-            if (!ctx.durableAck()) advanceHighWatermark(newEnd);
+            // Durable mode: ask for the fsync now, not only when someone waits in durable(): acks=0/1 producers
+            // never wait, and their records must still reach the high watermark (and so the consumers).
+            if (ctx.durableAck()) ctx.flusher().requestFlush(this);
+            else advanceHighWatermark(newEnd);
             return new AppendResult(base, last, appendTime, logStartOffset, false);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The one whole batch that {@code records} must be. The batch iterator stops silently at bytes too few to be
+     * a batch (a cut-short header or second batch); those would be written after the batch and corrupt the
+     * segment for every later reader, so any byte not in the batch is refused.
+     */
+    private static MutableRecordBatch onlyBatch(MemoryRecords records) {
+        Iterator<MutableRecordBatch> it = records.batches().iterator();
+        if (!it.hasNext()) {
+            if (records.sizeInBytes() == 0) throw new InvalidRecordException("no record batch");
+            throw new CorruptRecordException("an incomplete record batch of " + records.sizeInBytes() + " bytes");
+        }
+        MutableRecordBatch batch = it.next();
+        if (it.hasNext()) throw new InvalidRecordException("exactly one record batch per partition is accepted");
+        if (batch.sizeInBytes() != records.sizeInBytes()) {
+            throw new CorruptRecordException((records.sizeInBytes() - batch.sizeInBytes()) + " bytes after the record batch");
+        }
+        return batch;
     }
 
     private void validate(MutableRecordBatch batch, LogConfig cfg) {
@@ -253,6 +290,11 @@ public final class PartitionLog {
         if (batch.isTransactional()) {
             throw new InvalidRecordException("transactional batches need the transaction coordinator, which is not available yet");
         }
+        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+            // As Kafka's LogValidator: with no sequence every later batch of the producer would look like its retry.
+            throw new InvalidRecordException("invalid sequence number " + batch.baseSequence()
+                    + " in a record batch of producer id " + batch.producerId());
+        }
         Integer count = batch.countOrNull();
         long lastOffsetDelta = batch.lastOffset() - batch.baseOffset();
         if (count == null || count < 1 || lastOffsetDelta != count - 1) {
@@ -262,7 +304,8 @@ public final class PartitionLog {
         // Record level: decompress and check offsets are contiguous (and keys present for compacted topics).
         long expect = batch.baseOffset();
         int seen = 0;
-        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, DECOMPRESSED_BATCH_BYTES_MAX)) {
+        int recordBytesMax = Math.max(LogConfig.DECOMPRESSED_RECORD_BYTES_MAX, cfg.maxMessageBytes());
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, recordBytesMax)) {
             while (records.hasNext()) {
                 Record r = records.next();
                 if (r.offset() != expect) {
@@ -275,9 +318,16 @@ public final class PartitionLog {
                 expect++;
                 seen++;
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
-            if (e instanceof InvalidRecordException || e instanceof CorruptRecordException) throw e;
-            throw new CorruptRecordException("undecodable records: " + e.getMessage(), e);
+        } catch (InvalidRecordException | CorruptRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // KafkaException from a broken compressed stream, IllegalArgumentException from an unknown codec id,
+            // and whatever else a decoder throws at hostile input: all mean the producer sent bad bytes.
+            throw new CorruptRecordException("undecodable records: " + e, e);
+        } catch (Error e) {
+            // snappy-java reports a corrupt stream as SnappyError, an Error; any other Error is the JVM's own.
+            if (!e.getClass().getName().startsWith("org.xerial.snappy.")) throw e;
+            throw new CorruptRecordException("undecodable snappy records: " + e, e);
         }
         if (seen != count) throw new InvalidRecordException("batch header says " + count + " records but holds " + seen);
     }
@@ -285,29 +335,41 @@ public final class PartitionLog {
     private boolean shouldRoll(Segment seg, int batchBytes, long lastOffset, LogConfig cfg, long now) {
         if (seg.isEmpty()) return false;
         return (long) seg.sizeInBytes() + batchBytes > cfg.segmentBytes()
-                || now - seg.createdMs() >= cfg.segmentMs()
+                || now - seg.firstAppendMs() >= cfg.segmentMs()
                 || lastOffset - seg.baseOffset > Integer.MAX_VALUE;
     }
 
-    /** Seals the active segment (fsync, index, producer snapshot) and starts a new one. Holds lock. */
+    /**
+     * Seals the active segment (fsync, index, producer snapshot) and starts a new one. Holds lock.
+     *
+     * <p>A failed fsync takes the partition offline (see {@link #flush}). Any later failure (typically ENOSPC)
+     * leaves the log as it was: the old segment stays active, and what the roll wrote is harmless — an index
+     * that the next append makes stale is ignored at open, a snapshot inside the active segment is a valid
+     * snapshot, and a half-created segment file is removed by {@link Segment#create}.
+     */
     private Segment roll(Position end) {
         assert lock.isHeldByCurrentThread();
         Segment old = end.segment();
         try {
-            old.flush();
+            fsyncHoldingLock(old);
+        } catch (IOException e) {
+            throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
+        }
+        advanceHighWatermark(end); // the segment was just fsynced whole
+        Segment next;
+        try {
             old.writeIndex(ctx.opener());
             AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
             pruneSnapshots();
-            Segment next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
-            segments.put(next.baseOffset, next);
-            Position newEnd = new Position(end.offset(), next, 0);
-            logEnd = newEnd;
-            advanceHighWatermark(newEnd); // the sealed segment was just fsynced whole
-            return next;
+            next = Segment.create(ctx.opener(), dir, end.offset(), ctx.clockMs().getAsLong());
         } catch (IOException e) {
-            markFailed(e);
             throw new KafkaStorageException(tp + ": segment roll failed: " + e.getMessage(), e);
         }
+        segments.put(next.baseOffset, next);
+        Position newEnd = new Position(end.offset(), next, 0);
+        logEnd = newEnd;
+        advanceHighWatermark(newEnd);
+        return next;
     }
 
     private void undoPartialWrite(Segment seg, int goodPosition, IOException cause) {
@@ -344,6 +406,9 @@ public final class PartitionLog {
         synchronized (waiters) {
             if (failure != null) return CompletableFuture.failedFuture(storageError());
             if (highWatermark.offset() > lastOffset) return CompletableFuture.completedFuture(null);
+            // Closed (or deleted) without reaching lastOffset: no flush will ever come. close() sets the flag
+            // before it drains the waiters under this monitor, so a waiter added here is never stranded.
+            if (closed) return CompletableFuture.failedFuture(new KafkaStorageException(tp + " is closed"));
             f = new CompletableFuture<>();
             waiters.add(new Waiter(lastOffset, f));
         }
@@ -358,19 +423,43 @@ public final class PartitionLog {
      * fdatasync of what was appended so far, then the high watermark moves there and waiting appends are
      * acknowledged. Called by the flusher, never concurrently for one log. A failed fsync takes the partition
      * offline: the pages' state is unknown, so nothing more is acknowledged until a restart recovers the log.
+     * That includes later flushes: Linux reports a write-back error once and marks the lost pages clean, so the
+     * next fsync "succeeds" without them; the high watermark must never move over them.
      */
     public void flush() {
-        Position target = logEnd;
-        Position done = flushedEnd;
-        if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
+        Position target;
+        fsyncLock.lock();
         try {
-            target.segment().flush();
-        } catch (IOException | RuntimeException e) {
-            if (!closed) markFailed(e);
-            return;
+            if (failure != null) return;
+            target = logEnd;
+            Position done = flushedEnd;
+            if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
+            try {
+                target.segment().flush();
+            } catch (IOException | RuntimeException e) {
+                if (!closed) markFailed(e);
+                return;
+            }
+            flushedEnd = target;
+        } finally {
+            fsyncLock.unlock();
         }
-        flushedEnd = target;
-        advanceHighWatermark(target);
+        advanceHighWatermark(target); // outside the lock: it runs listeners
+    }
+
+    /** fsync of {@code seg} by a roll or close (holding {@link #lock}); a failure takes the log offline. */
+    private void fsyncHoldingLock(Segment seg) throws IOException {
+        assert lock.isHeldByCurrentThread();
+        fsyncLock.lock();
+        try {
+            if (failure != null) throw new IOException("an earlier fsync failed: " + failure);
+            seg.flush();
+        } catch (IOException e) {
+            markFailed(e);
+            throw e;
+        } finally {
+            fsyncLock.unlock();
+        }
     }
 
     private void advanceHighWatermark(Position to) {
@@ -381,7 +470,15 @@ public final class PartitionLog {
             while (!waiters.isEmpty() && waiters.peek().offset() < to.offset()) done.add(waiters.poll().future());
         }
         for (CompletableFuture<Void> f : done) f.complete(null);
-        for (Runnable r : highWatermarkListeners) r.run();
+        for (Runnable r : highWatermarkListeners) {
+            // A listener's bug must not escape into the flusher (whose thread would die, and every later ack
+            // with it) nor into an append whose batch is already written.
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.error("{}: high watermark listener failed", tp, e);
+            }
+        }
     }
 
     private void markFailed(Throwable e) {
@@ -454,7 +551,7 @@ public final class PartitionLog {
         for (Segment seg : segments.values()) {
             if (seg.maxTimestamp() < target || seg.nextOffset() <= start) continue;
             long fromOffset = Math.max(seg.offsetHintForTimestamp(target), start);
-            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, DECOMPRESSED_BATCH_BYTES_MAX);
+            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, STORED_RECORD_BYTES_MAX);
             if (t == null) continue;
             if (t.offset >= hw.offset()) return null;
             return new OffsetAndTimestamp(t.offset, t.timestamp);
@@ -462,22 +559,47 @@ public final class PartitionLog {
         return null;
     }
 
-    /** The record with the largest timestamp below the high watermark (first such), or null when none has one. */
+    /**
+     * The record with the largest timestamp among the readable ones (log start offset to high watermark), the
+     * first such when several share it; null when none has a timestamp.
+     */
     public OffsetAndTimestamp maxTimestamp() {
         Position hw = highWatermark;
+        long start = logStartOffset;
         long best = RecordBatch.NO_TIMESTAMP;
         for (Segment seg : segments.values()) {
             if (seg.baseOffset >= hw.offset()) break;
-            long ts = seg.maxTimestamp();
-            if (seg == hw.segment() && seg.offsetOfMaxTimestamp() >= hw.offset()) {
-                FileRecords.TimestampAndOffset t = seg.records.slice(0, hw.position()).largestTimestampAfter(0);
-                ts = t.timestamp;
-            }
+            if (seg.nextOffset() <= start) continue;
+            // The segment's own maximum counts only if all its records are readable: none below the log start
+            // (DeleteRecords moves it into the middle of a segment) and none beyond the high watermark.
+            boolean whole = seg.baseOffset >= start && !(seg == hw.segment() && seg.offsetOfMaxTimestamp() >= hw.offset());
+            long ts = whole ? seg.maxTimestamp() : maxTimestampOf(seg, start, seg == hw.segment() ? hw.position() : seg.sizeInBytes());
             if (ts > best) best = ts;
         }
         if (best == RecordBatch.NO_TIMESTAMP) return null;
         OffsetAndTimestamp first = offsetForTimestamp(best);
         return first == null ? null : new OffsetAndTimestamp(first.offset(), best);
+    }
+
+    /** Largest timestamp of the records at or after {@code fromOffset} in batches that start before {@code endPosition}. */
+    private static long maxTimestampOf(Segment seg, long fromOffset, int endPosition) {
+        long best = RecordBatch.NO_TIMESTAMP;
+        for (FileChannelRecordBatch b : seg.records.batchesFrom(seg.positionHint(fromOffset))) {
+            if (b.position() >= endPosition) break;
+            if (b.lastOffset() < fromOffset) continue;
+            if (b.baseOffset() >= fromOffset) {
+                best = Math.max(best, b.maxTimestamp());
+                continue;
+            }
+            // The batch that holds the log start: only its records from there on count.
+            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
+                while (it.hasNext()) {
+                    Record r = it.next();
+                    if (r.offset() >= fromOffset) best = Math.max(best, r.timestamp());
+                }
+            }
+        }
+        return best;
     }
 
     // ---------------------------------------------------------------- deletion
@@ -533,8 +655,8 @@ public final class PartitionLog {
             Segment active = logEnd.segment();
             boolean activeExpired = !active.isEmpty() && cfg.retentionMs() >= 0
                     && now - newestTimestamp(active) > cfg.retentionMs();
-            if (!active.isEmpty() && (now - active.createdMs() >= cfg.segmentMs() || activeExpired)) {
-                if (logEnd.offset() > highWatermark.offset()) return 0; // let pending acks drain first
+            if (!active.isEmpty() && (now - active.firstAppendMs() >= cfg.segmentMs() || activeExpired)
+                    && logEnd.offset() == highWatermark.offset()) { // with acks pending, roll on a later pass
                 roll(logEnd);
             }
             int deleted = 0;
@@ -594,28 +716,37 @@ public final class PartitionLog {
      * the recovery scan.
      */
     public void close() throws IOException {
+        IOException error = null;
         lock.lock();
         try {
             if (closed) return;
             closed = true;
             Position end = logEnd;
             if (failure == null) {
-                end.segment().flush();
-                advanceHighWatermark(end);
-                end.segment().writeIndex(ctx.opener());
-                AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
-                pruneSnapshots();
+                try {
+                    fsyncHoldingLock(end.segment());
+                    advanceHighWatermark(end);
+                    end.segment().writeIndex(ctx.opener());
+                    AtomicFiles.write(ctx.opener(), snapshotPath(end.offset()), producers.snapshot());
+                    pruneSnapshots();
+                } catch (IOException e) {
+                    // Offline, so the log manager writes no clean-shutdown marker and the next start recovers.
+                    markFailed(e);
+                    error = e;
+                }
             }
             for (Segment s : segments.values()) s.close();
         } finally {
             lock.unlock();
         }
         markFailedOnClose();
+        if (error != null) throw error;
     }
 
     private void markFailedOnClose() {
         List<Waiter> left;
         synchronized (waiters) {
+            assert closed : "waiters are drained for good only once closed";
             left = new ArrayList<>(waiters);
             waiters.clear();
         }

@@ -51,11 +51,14 @@ final class Segment {
     private volatile long maxTimestamp;
     private volatile long offsetOfMaxTimestamp;
     private int bytesSinceIndexEntry;
-    /** Wall-clock time of the first append (or of opening), for segment.ms rolls. */
-    private final long createdMs;
+    /**
+     * Wall-clock time of the first append (or of opening, for a segment that already had data), for segment.ms
+     * rolls: an idle topic's new segment must not count its idle time, or it rolls after one batch.
+     */
+    private volatile long firstAppendMs;
 
     private Segment(long baseOffset, Path logFile, FileChannel channel, FileRecords records, SparseIndex offsetIndex,
-                    SparseIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long createdMs) {
+                    SparseIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long firstAppendMs) {
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.indexFile = indexPath(logFile.getParent(), baseOffset);
@@ -66,7 +69,7 @@ final class Segment {
         this.nextOffset = nextOffset;
         this.maxTimestamp = maxTimestamp;
         this.offsetOfMaxTimestamp = offsetOfMaxTimestamp;
-        this.createdMs = createdMs;
+        this.firstAppendMs = firstAppendMs;
     }
 
     static String fileStem(long offset) {
@@ -85,19 +88,34 @@ final class Segment {
         Path file = logPath(dir, baseOffset);
         Files.deleteIfExists(indexPath(dir, baseOffset));
         FileChannel ch = opener.openReadWrite(file);
-        ch.truncate(0);
-        FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
-        opener.syncDirectory(dir);
-        return new Segment(baseOffset, file, ch, records, new SparseIndex(), new SparseIndex(), baseOffset,
-                RecordBatch.NO_TIMESTAMP, -1, nowMs);
+        try {
+            ch.truncate(0);
+            FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
+            opener.syncDirectory(dir);
+            return new Segment(baseOffset, file, ch, records, new SparseIndex(), new SparseIndex(), baseOffset,
+                    RecordBatch.NO_TIMESTAMP, -1, nowMs);
+        } catch (IOException | RuntimeException e) {
+            // A file left behind would claim offsets from baseOffset on, overlapping the segment that stays active.
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
-    /** What opening found: the segment, and whether bytes had to be cut from its tail. */
-    record Opened(Segment segment, boolean truncated) {}
+    /**
+     * What opening found: the segment (indexed up to {@code validBytes}) and how many of its bytes are whole,
+     * valid batches. Fewer than the file holds means a torn or corrupt tail, which {@link #cutTail} removes.
+     */
+    record Opened(Segment segment, int validBytes) {
+        boolean tornTail() {
+            return validBytes < segment.sizeInBytes();
+        }
+    }
 
     /**
      * Opens an existing segment. With a valid index file matching the data size the indexes are loaded;
-     * otherwise every batch is read, its CRC checked, and the file truncated at the first bad byte.
+     * otherwise every batch is read and its CRC checked, up to the first bad byte. Nothing is cut here: the
+     * caller decides the order of the cuts (see PartitionLog's recovery).
      */
     static Opened open(FileOpener opener, Path dir, long baseOffset, long nowMs, boolean trustIndex) throws IOException {
         Path file = logPath(dir, baseOffset);
@@ -105,7 +123,7 @@ final class Segment {
         FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
         if (trustIndex) {
             Segment loaded = loadIndex(file, ch, records, baseOffset, nowMs);
-            if (loaded != null) return new Opened(loaded, false);
+            if (loaded != null) return new Opened(loaded, records.sizeInBytes());
         }
         return scan(file, ch, records, baseOffset, nowMs);
     }
@@ -158,26 +176,32 @@ final class Segment {
             reason = e.getMessage() + " at position " + valid;
         }
         int size = records.sizeInBytes();
-        boolean truncated = valid < size;
-        if (truncated) {
-            log.warn("{}: recovery truncates {} bytes after position {} ({})", file, size - valid, valid,
+        if (valid < size) {
+            log.warn("{}: {} bytes after position {} are not whole valid batches ({})", file, size - valid, valid,
                     reason == null ? "incomplete batch at the tail" : reason);
-            records.truncateTo(valid);
-            ch.force(true);
         }
-        return new Opened(seg, truncated);
+        return new Opened(seg, valid);
+    }
+
+    /** Recovery: cuts the file to its {@code validBytes} durably. */
+    void cutTail(int validBytes) throws IOException {
+        log.warn("{}: recovery truncates {} bytes after position {}", logFile, sizeInBytes() - validBytes, validBytes);
+        records.truncateTo(validBytes);
+        channel.force(true);
     }
 
     /**
      * Appends one batch (offsets already assigned) and indexes it. Caller holds the partition lock.
      * Returns the file position the batch starts at.
      */
-    int append(MemoryRecords batchRecords, long lastOffset, long batchMaxTimestamp) throws IOException {
+    int append(MemoryRecords batchRecords, long lastOffset, long batchMaxTimestamp, long nowMs) throws IOException {
         int position = records.sizeInBytes();
         int size = batchRecords.sizeInBytes();
-        int written = records.append(batchRecords);
+        // Written from a view: a write that fails half-way (ENOSPC) must not leave the caller's buffer consumed.
+        int written = records.append(MemoryRecords.readableRecords(batchRecords.buffer()));
         if (written != size) throw new IOException("short write: " + written + " of " + size + " bytes");
         indexBatch(lastOffset, batchMaxTimestamp, position, size);
+        if (position == 0) firstAppendMs = nowMs;
         return position;
     }
 
@@ -264,8 +288,8 @@ final class Segment {
         return offsetOfMaxTimestamp;
     }
 
-    long createdMs() {
-        return createdMs;
+    long firstAppendMs() {
+        return firstAppendMs;
     }
 
     /** Last-modified time used by retention when the segment has no timestamps. */

@@ -52,25 +52,37 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final ApiTable table;
+    private final ConnectionStats stats;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private String connectionId;
     private InetSocketAddress remote;
 
-    ConnectionHandler(ApiTable table) {
+    ConnectionHandler(ApiTable table, ConnectionStats stats) {
         this.table = table;
+        this.stats = stats;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        identify(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void identify(ChannelHandlerContext ctx) {
+        remote = inet(ctx.channel().remoteAddress());
+        InetSocketAddress local = inet(ctx.channel().localAddress());
         connectionId = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
                 + remote.getAddress().getHostAddress() + ":" + remote.getPort();
-        super.channelActive(ctx);
+    }
+
+    /** Socket channels have inet addresses; in-memory test channels get loopback:0. */
+    private static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (connectionId == null) identify(ctx); // handler added to an already active channel
         ByteBuffer frame;
         ByteBuf buf = (ByteBuf) msg;
         try {
@@ -86,6 +98,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             request = parse(frame);
         } catch (RuntimeException e) {
             log.info("closing connection {}: malformed request ({})", connectionId, e.getMessage());
+            stats.malformedRequests.increment();
             ctx.close();
             return;
         }
@@ -134,13 +147,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+                stats.unexpectedErrors.increment();
                 log.error("{} failed", request, cause);
             }
-            response = request.body().getErrorResponse(0, cause);
+            try {
+                response = request.body().getErrorResponse(0, cause);
+            } catch (RuntimeException e2) {
+                // kafka-clients cannot shape an error response for this (malformed) request: drop the connection.
+                log.info("closing connection {}: no error response possible for {} ({})", connectionId, request, e2.toString());
+                stats.malformedRequests.increment();
+                ctx.close();
+                return;
+            }
         }
         try {
             slot.messages = response == null ? List.of() : SendAdapter.toMessages(request.context().buildResponseSend(response));
         } catch (Exception e) {
+            stats.unexpectedErrors.increment();
             log.error("{}: cannot serialize response; closing connection", request, e);
             ctx.close();
             return;
@@ -161,11 +184,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            stats.malformedRequests.increment();
             log.info("closing connection {}: {}", connectionId, cause.getMessage());
         } else if (cause instanceof java.io.IOException) {
             log.debug("connection {}: {}", connectionId, cause.toString());
         } else {
+            stats.unexpectedErrors.increment();
             log.warn("closing connection {} after an unexpected error", connectionId, cause);
         }
         ctx.close();

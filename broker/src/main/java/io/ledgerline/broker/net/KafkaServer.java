@@ -24,6 +24,8 @@ public final class KafkaServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
 
+    private final ConnectionStats stats = new ConnectionStats();
+
     public KafkaServer(String host, int port, int maxFrameBytes, ApiTable table) throws InterruptedException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
@@ -37,9 +39,7 @@ public final class KafkaServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true))
-                                .addLast("requests", new ConnectionHandler(table));
+                        initPipeline(ch, maxFrameBytes, table, stats);
                     }
                 });
         try {
@@ -49,6 +49,17 @@ public final class KafkaServer implements AutoCloseable {
             workers.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** The per-connection pipeline: size-prefixed frames, then request handling. */
+    public static void initPipeline(Channel ch, int maxFrameBytes, ApiTable table, ConnectionStats stats) {
+        ch.pipeline()
+                .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true))
+                .addLast("requests", new ConnectionHandler(table, stats));
+    }
+
+    public ConnectionStats stats() {
+        return stats;
     }
 
     public int port() {

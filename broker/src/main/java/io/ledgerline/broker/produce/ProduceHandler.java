@@ -76,6 +76,10 @@ public final class ProduceHandler implements ApiHandler {
                 PartitionLog log = topic.partitions().get(p.index());
                 PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index());
                 tr.partitionResponses().add(pr);
+                if (!(p.records() instanceof MemoryRecords)) {
+                    fail(pr, new org.apache.kafka.common.InvalidRecordException("partition " + p.index() + " has no record batch"));
+                    continue;
+                }
                 try {
                     ProduceRequest.validateRecords(request.version(), p.records());
                     AppendResult a = log.append((MemoryRecords) p.records());

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The topics of this broker and their partition logs. Every change is first written to the
@@ -111,6 +112,13 @@ public final class TopicRegistry {
 
     /** The effective config for {@code overrides}, or InvalidConfigurationException naming the problem. */
     public LogConfig configFor(Map<String, String> overrides) {
+        overrides.forEach((k, v) -> {
+            if (v == null) throw new InvalidConfigurationException("topic config '" + k + "' has a null value");
+            // The metadata log stores overrides as key=value lines: a line break would corrupt the record.
+            if (k.indexOf('\n') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                throw new InvalidConfigurationException("topic config '" + k.strip() + "' contains a line break");
+            }
+        });
         try {
             return LogConfig.fromMap(defaults, overrides);
         } catch (IllegalArgumentException e) {
@@ -121,9 +129,24 @@ public final class TopicRegistry {
     /** Checks a creation without doing it (CreateTopics validateOnly, and before a real create). */
     public void validateCreate(String name, int partitions, Map<String, String> overrides) {
         validateName(name);
+        checkCollision(name);
         if (byName.containsKey(name)) throw new TopicExistsException("topic '" + name + "' already exists");
         if (partitions < 1) throw new InvalidPartitionsException("number of partitions must be at least 1, got " + partitions);
         configFor(overrides);
+    }
+
+    /**
+     * Kafka's rule: '.' and '_' become the same character in metric names, so "a.b" and "a_b" may not
+     * coexist (InvalidTopicException, as Kafka answers).
+     */
+    private void checkCollision(String name) {
+        if (!org.apache.kafka.common.internals.Topic.hasCollisionChars(name)) return;
+        for (String existing : byName.keySet()) {
+            if (!existing.equals(name) && org.apache.kafka.common.internals.Topic.hasCollision(name, existing)) {
+                throw new InvalidTopicException("topic '" + name + "' collides with existing topic '" + existing
+                        + "' ('.' and '_' are the same character in metric names)");
+            }
+        }
     }
 
     public synchronized Entry create(String name, int partitions, Map<String, String> overrides) {
@@ -181,6 +204,20 @@ public final class TopicRegistry {
         byId.put(t.id(), updated);
         log.info("topic {}: config overrides now {}", name, overrides);
         return updated;
+    }
+
+    /**
+     * Replaces the topic's overrides with {@code change.apply(current)}, atomically with respect to every other
+     * change (IncrementalAlterConfigs is a read-modify-write). With {@code validateOnly} the result is checked
+     * and nothing is stored.
+     */
+    public synchronized Entry updateOverrides(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        Entry e = byName.get(name);
+        if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+        Map<String, String> next = change.apply(e.topic().overrides());
+        if (!validateOnly) return setOverrides(name, next);
+        configFor(next);
+        return e;
     }
 
     private Entry install(Topic t) {

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,9 +31,25 @@ public final class AtomicFiles {
             while (header.hasRemaining()) ch.write(header);
             while (body.hasRemaining()) ch.write(body);
             ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a full disk should not stay fuller for the failed attempt
+            throw e;
         }
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         opener.syncDirectory(path.getParent());
+    }
+
+    /**
+     * {@link Files#createDirectories}, made durable: a new directory is only an entry in its parent until the
+     * parent is fsynced, and a power cut can take it back with every file in it, however well those were synced.
+     * So each directory this call creates is synced into its parent.
+     */
+    public static void createDirectories(FileOpener opener, Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        List<Path> created = new ArrayList<>();
+        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) created.add(p);
+        Files.createDirectories(abs);
+        for (Path p : created) opener.syncDirectory(p.getParent());
     }
 
     /** The payload, or null when the file is absent, short or fails its checksum. */

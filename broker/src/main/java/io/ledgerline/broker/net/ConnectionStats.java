@@ -1,0 +1,13 @@
+package io.ledgerline.broker.net;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of what went wrong on connections. {@code unexpectedErrors} counts failures that are bugs (a
+ * handler threw something other than a Kafka ApiException, a response could not be serialized); tests and
+ * the fuzzer require it to stay zero. {@code malformedRequests} counts frames that closed their connection.
+ */
+public final class ConnectionStats {
+    public final LongAdder malformedRequests = new LongAdder();
+    public final LongAdder unexpectedErrors = new LongAdder();
+}

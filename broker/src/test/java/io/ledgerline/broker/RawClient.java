@@ -1,0 +1,118 @@
+package io.ledgerline.broker;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+
+/**
+ * A bare socket speaking Kafka frames, for tests that must send what no well-behaved client sends
+ * (corrupt batches, garbage, unadvertised versions). Requests are still built with kafka-clients' classes.
+ */
+public final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int correlationId;
+
+    public RawClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+        out = socket.getOutputStream();
+    }
+
+    public RawClient(Broker broker) throws IOException {
+        this(broker.advertisedHost(), broker.port());
+    }
+
+    /** Sends {@code request} at its version and parses the response. */
+    public AbstractResponse send(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
+        writeFrame(request.serializeWithHeader(header));
+        byte[] frame = readFrame();
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+    }
+
+    /** Sends and expects no response (acks=0): returns after writing. */
+    public void sendOneWay(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
+        writeFrame(request.serializeWithHeader(header));
+    }
+
+    /** Sends without reading the response; returns the header to parse it with later ({@link #receive}). */
+    public RequestHeader sendAsync(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
+        writeFrame(request.serializeWithHeader(header));
+        return header;
+    }
+
+    /** Reads the next response frame and parses it as the answer to {@code header}. */
+    public AbstractResponse receive(RequestHeader header) throws IOException {
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+    }
+
+    /** True when no response byte arrives within {@code millis} (the broker is still holding it back). */
+    public boolean responsePendingFor(int millis) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        in.mark(1);
+        try {
+            if (in.read() == -1) return false; // closed: nothing is pending any more
+            in.reset();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
+    public void writeFrame(ByteBuffer body) throws IOException {
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        writeRaw(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        writeRaw(bytes);
+    }
+
+    public void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    public byte[] readFrame() throws IOException {
+        int size = in.readInt();
+        byte[] frame = new byte[size];
+        in.readFully(frame);
+        return frame;
+    }
+
+    /** True when the broker closed the connection (EOF or reset) within the socket timeout. */
+    public boolean closedByPeer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (EOFException | SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    public static RequestHeader header(ApiKeys key, short version, int correlationId) {
+        return new RequestHeader(key, version, "raw-client", correlationId);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
