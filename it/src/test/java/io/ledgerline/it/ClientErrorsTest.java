@@ -53,9 +53,8 @@ class ClientErrorsTest {
 
     @Test
     void producingToAnInvalidTopicNameFailsWithInvalidTopicException() {
-        Future<RecordMetadata> sent;
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000))) {
-            sent = producer.send(new ProducerRecord<>(INVALID_TOPIC, new byte[] {1}));
+            Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(INVALID_TOPIC, new byte[] {1}));
             assertThatThrownBy(sent::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidTopicException.class);
         }
     }
