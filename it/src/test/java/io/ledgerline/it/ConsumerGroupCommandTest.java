@@ -221,4 +221,36 @@ class ConsumerGroupCommandTest {
         assertThat(Groups.committed(admin, idle)).isEmpty();
         assertThat(tool("--describe", "--group", idle)).contains("Group " + idle + " not found");
     }
+
+    @Test
+    void refusesWhatKafkaRefusesAndResetsAGroupThatDoesNotExistYet() throws Exception {
+        String live = Clients.uniqueTopic("live");
+        try (GroupMember member = new GroupMember("live", Groups.consumer(broker, live, Map.of()), topic)) {
+            await().atMost(Clients.PATIENCE).until(() -> member.processed.size() == 200);
+            await().atMost(Clients.PATIENCE).until(() -> Groups.committed(admin, live).equals(Map.of(0, 100L, 1, 100L)));
+
+            String state = tool("--describe", "--group", live, "--state");
+            assertThat(state).containsPattern(live + "\\s+\\S+\\s+\\(\\d+\\)\\s+range\\s+Stable\\s+1");
+            assertThat(tool("--list", "--type", "classic").lines().map(String::trim).toList()).anySatisfy(l -> assertThat(l).matches(live + "\\s+Classic"));
+
+            assertThat(tool("--delete-offsets", "--group", live, "--topic", topic)).contains("GroupSubscribedToTopicException");
+            assertThat(tool("--reset-offsets", "--group", live, "--topic", topic, "--to-earliest", "--execute"))
+                    .contains("can only be reset if the group '" + live + "' is inactive, but the current state is Stable");
+            assertThat(Groups.committed(admin, live)).as("refused: nothing changed").isEqualTo(Map.of(0, 100L, 1, 100L));
+        }
+        assertThat(tool("--describe", "--group", live, "--state")).contains("has no active members").containsPattern(live + ".*Empty\\s+0");
+
+        String none = Clients.uniqueTopic("none");
+        assertThat(tool("--describe", "--group", none)).contains("GroupIdNotFoundException: Group " + none + " not found");
+        assertThat(tool("--delete", "--group", none)).contains("GroupIdNotFoundException");
+        assertThat(tool("--delete-offsets", "--group", none, "--topic", topic)).contains("GroupIdNotFoundException");
+
+        // Resetting a group nobody has used creates it with those offsets (an admin commit to an empty group).
+        String fresh = Clients.uniqueTopic("fresh");
+        tool("--reset-offsets", "--group", fresh, "--topic", topic, "--to-offset", "60", "--execute");
+        assertThat(Groups.committed(admin, fresh)).isEqualTo(Map.of(0, 60L, 1, 60L));
+        assertThat(rows(tool("--describe", "--group", fresh)).values()).hasSize(2)
+                .allSatisfy(r -> assertThat(r).containsEntry("CURRENT-OFFSET", "60").containsEntry("LAG", "40"));
+        assertThat(nextRead(fresh)).isEqualTo(Map.of(0, 60L, 1, 60L));
+    }
 }
