@@ -77,6 +77,7 @@ class ConsumerGroupRebalanceTest {
                 await().atMost(Clients.PATIENCE).untilAsserted(() ->
                         assertDisjointCover(List.of(a.partitions(), b.partitions(), Set.copyOf(killed.assignment)), PARTITIONS));
                 long killedAt = System.nanoTime();
+                System.out.printf("[it] SIGKILL to the third member at %s%n", java.time.LocalTime.now());
                 killed.kill9();
                 await().atMost(Clients.PATIENCE).untilAsserted(() -> assertDisjointCover(List.of(a.partitions(), b.partitions()), PARTITIONS));
                 long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
