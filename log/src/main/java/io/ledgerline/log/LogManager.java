@@ -48,6 +48,7 @@ public final class LogManager implements AutoCloseable {
         this.settings = settings;
         this.opener = opener;
         this.logsDir = settings.dataDir().resolve("logs");
+        boolean fresh = !Files.isDirectory(logsDir);
         AtomicFiles.createDirectories(opener, logsDir);
         Path marker = settings.dataDir().resolve(CLEAN_MARKER);
         this.cleanStart = Files.exists(marker);
@@ -55,8 +56,9 @@ public final class LogManager implements AutoCloseable {
             Files.delete(marker);
             opener.syncDirectory(settings.dataDir());
         }
-        log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath(),
-                cleanStart ? "clean shutdown last time" : "no clean-shutdown marker: logs will be recovered",
+        log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath().normalize(),
+                fresh ? "new data directory" : cleanStart ? "clean shutdown last time"
+                        : "no clean-shutdown marker: the tail of every log is checked",
                 settings.durableAck() ? "fsync before ack" : "interval " + settings.flushIntervalMs() + " ms");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "ledgerline-log-scheduler");
