@@ -12,13 +12,14 @@ import org.apache.kafka.common.requests.ListTransactionsResponse;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * ListTransactions: the transactional ids passing every filter (state names, producer ids, v1's minimum
  * duration of an ongoing transaction, v2's regular expression). A state name Kafka does not know is listed
- * in unknownStateFilters; a bad pattern is INVALID_REGULAR_EXPRESSION.
+ * in unknownStateFilters; a bad pattern is INVALID_REGULAR_EXPRESSION. Patterns are RE2/J (linear time, as
+ * Kafka uses for client regexes): a client's pattern cannot make the broker backtrack for ever.
  */
 public final class ListTransactionsHandler implements ApiHandler {
     private final TransactionCoordinator coordinator;

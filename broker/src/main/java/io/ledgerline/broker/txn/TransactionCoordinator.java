@@ -28,7 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The transaction coordinator: every transactional id of this broker (this node coordinates all of them).
@@ -469,7 +469,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     /**
      * ListTransactions: every transactional id passing all filters (an empty filter passes all). The state filter
      * holds Kafka's state names; unknown names match nothing. {@code minDurationMs} (-1: none) keeps ongoing
-     * transactions that have run at least that long; {@code idPattern} (null: none) is a Java regex.
+     * transactions that have run at least that long; {@code idPattern} (null: none) must match the whole id.
      */
     public List<Listed> list(Set<String> states, Set<Long> producerIds, long minDurationMs, Pattern idPattern) {
         long now = clock.getAsLong();

@@ -158,6 +158,12 @@ class TransactionProtocolErrorsTest {
         assertThat(listed.data().transactionStates()).anyMatch(s -> s.transactionalId().equals("wire-txn"))
                 .allMatch(s -> s.transactionState().equals("CompleteCommit"));
         assertThat(listed.data().unknownStateFilters()).containsExactly("Bogus");
+        ListTransactionsResponse byPattern = (ListTransactionsResponse) client.send(new ListTransactionsRequest.Builder(
+                new ListTransactionsRequestData().setTransactionalIdPattern("wire-t.*")).build((short) 2));
+        assertThat(byPattern.data().transactionStates()).extracting(s -> s.transactionalId()).containsExactly("wire-txn");
+        ListTransactionsResponse badPattern = (ListTransactionsResponse) client.send(new ListTransactionsRequest.Builder(
+                new ListTransactionsRequestData().setTransactionalIdPattern("(unclosed")).build((short) 2));
+        assertThat(badPattern.data().errorCode()).isEqualTo(Errors.INVALID_REGULAR_EXPRESSION.code());
     }
 
     static Errors txnOffsetCommit(String id, long pid, short epoch, String group, long offset) throws IOException {
