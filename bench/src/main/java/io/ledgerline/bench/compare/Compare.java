@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * to round so no system always gets the coldest client JIT or the page cache the previous one left.
  *
  * <pre>
- *   full:  mvn -B -Pbench -pl bench -am verify        (docs/benchmarks.md; about 15 minutes)
+ *   full:  mvn -B -Pbench -pl bench -am verify -DskipTests       (docs/benchmarks.md; about 15 minutes)
  *   smoke: CompareSmokeTest in the default build       (tiny workloads; both brokers start; the table prints)
  * </pre>
  * Options: {@code --smoke}, {@code --runs N}, {@code --targets LEDGERLINE,KAFKA}, {@code --workloads a,b}
@@ -303,7 +303,7 @@ public final class Compare {
                 .append("; client/harness JVM: ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append('\n');
         s.append("- load average (1/5/15 min): ").append(loadBefore).append(" at start, ").append(loadAfter).append(" at end; ")
                 .append(String.format("run took %.0f s", seconds)).append('\n');
-        s.append("- command: `mvn -B -Pbench -pl bench -am verify` (").append(invocation).append(")\n");
+        s.append("- command: `mvn -B -Pbench -pl bench -am verify -DskipTests` (").append(invocation).append(")\n");
         s.append("- Ledgerline from ").append(cp.ledgerlineSource()).append("; Apache Kafka 4.4.0 (kafka_2.13) from Maven Central, KRaft, single node\n");
         s.append("- ").append(scale.runs).append(" rounds, system order rotated each round; every cell: median (min–max) of the rounds; ")
                 .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default); ")

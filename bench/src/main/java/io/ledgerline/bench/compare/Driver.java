@@ -113,12 +113,18 @@ final class Driver {
 
     /**
      * {@code producers} producers (one KafkaProducer and one sending thread each) send 1 KiB records to
-     * {@code topic} until {@code durationMs} has passed or {@code maxRecords} in all were sent, then flush.
-     * Each producer first sends one record and waits for it (connection, metadata, producer id), outside the
-     * clock. Throughput counts acknowledged records from the start to the end of the last flush.
+     * {@code topic}. Each producer first sends one record and waits for it (connection, metadata, producer id),
+     * outside the clock.
+     *
+     * <p>Time-bound ({@code maxRecords} = Long.MAX_VALUE): throughput counts the records acknowledged within
+     * {@code durationMs}, and what is still buffered at the deadline is abandoned (close with zero timeout), so a
+     * slow broker cannot stretch the run by draining 32 MiB of client buffer. Count-bound: the producers send
+     * {@code maxRecords} in all (or what {@code durationMs} allows), flush, and throughput is all of them over
+     * the time to the end of the last flush.
      */
     static Throughput produce(String bootstrap, String topic, int producers, Map<String, String> batching,
                               long durationMs, long maxRecords) throws Exception {
+        boolean countBound = maxRecords != Long.MAX_VALUE;
         List<KafkaProducer<byte[], byte[]>> list = new ArrayList<>();
         try {
             byte[] value = payload();
@@ -131,7 +137,7 @@ final class Driver {
             AtomicReference<Exception> error = new AtomicReference<>();
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
-            long perProducer = maxRecords / producers;
+            long perProducer = countBound ? maxRecords / producers : Long.MAX_VALUE;
             long[] deadline = new long[1];
             for (KafkaProducer<byte[], byte[]> pr : list) {
                 Thread t = new Thread(() -> {
@@ -140,11 +146,15 @@ final class Driver {
                         long end = deadline[0];
                         for (long n = 0; n < perProducer && System.nanoTime() < end; n++) {
                             pr.send(new ProducerRecord<>(topic, value), (md, e) -> {
-                                if (e != null) error.compareAndSet(null, e);
-                                else acked.incrementAndGet();
+                                boolean inWindow = countBound || System.nanoTime() <= end;
+                                if (e != null) {
+                                    if (inWindow) error.compareAndSet(null, e);
+                                } else if (inWindow) {
+                                    acked.incrementAndGet();
+                                }
                             });
                         }
-                        pr.flush();
+                        if (countBound) pr.flush();
                     } catch (Exception e) {
                         error.compareAndSet(null, e);
                     }
@@ -156,11 +166,16 @@ final class Driver {
             deadline[0] = t0 + TimeUnit.MILLISECONDS.toNanos(durationMs);
             start.countDown();
             for (Thread t : threads) t.join();
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (!countBound) {
+                long left = deadline[0] - System.nanoTime();
+                if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+            }
+            double seconds = countBound ? (System.nanoTime() - t0) / 1e9 : durationMs / 1000.0;
+            long n = acked.get();
             if (error.get() != null) throw new IllegalStateException("produce to " + topic + " failed", error.get());
-            return new Throughput(acked.get(), acked.get() * RECORD_BYTES, seconds);
+            return new Throughput(n, n * RECORD_BYTES, seconds);
         } finally {
-            for (KafkaProducer<byte[], byte[]> pr : list) pr.close(Duration.ofSeconds(10));
+            for (KafkaProducer<byte[], byte[]> pr : list) pr.close(countBound ? Duration.ofSeconds(10) : Duration.ZERO);
         }
     }
 
