@@ -3,6 +3,19 @@ package io.ledgerline.broker;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.fetch.FetchHandler;
 import io.ledgerline.broker.fetch.ListOffsetsHandler;
+import io.ledgerline.broker.group.DeleteGroupsHandler;
+import io.ledgerline.broker.group.DescribeGroupsHandler;
+import io.ledgerline.broker.group.FindCoordinatorHandler;
+import io.ledgerline.broker.group.GroupCoordinator;
+import io.ledgerline.broker.group.HeartbeatHandler;
+import io.ledgerline.broker.group.JoinGroupHandler;
+import io.ledgerline.broker.group.LeaveGroupHandler;
+import io.ledgerline.broker.group.ListGroupsHandler;
+import io.ledgerline.broker.group.OffsetCommitHandler;
+import io.ledgerline.broker.group.OffsetDeleteHandler;
+import io.ledgerline.broker.group.OffsetFetchHandler;
+import io.ledgerline.broker.group.OffsetsLog;
+import io.ledgerline.broker.group.SyncGroupHandler;
 import io.ledgerline.broker.metadata.ApiVersionsHandler;
 import io.ledgerline.broker.metadata.ClusterInfo;
 import io.ledgerline.broker.metadata.MetadataHandler;
@@ -40,6 +53,7 @@ public final class Broker implements AutoCloseable {
     private final TopicRegistry topics;
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
+    private final GroupCoordinator groups;
     private final KafkaServer server;
     private final ApiTable table;
     private volatile boolean closed;
@@ -61,6 +75,7 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
@@ -71,7 +86,18 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.PRODUCE, new ProduceHandler(topics), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                     .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
-                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
+                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds))
+                    .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(cluster))
+                    .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
+                    .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))
+                    .register(ApiKeys.HEARTBEAT, new HeartbeatHandler(groups))
+                    .register(ApiKeys.LEAVE_GROUP, new LeaveGroupHandler(groups))
+                    .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, topics))
+                    .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, topics))
+                    .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
+                    .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
+                    .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
+                    .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups));
             AdminApis.register(table, topics, cluster, config);
             BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {
@@ -115,6 +141,12 @@ public final class Broker implements AutoCloseable {
             metadata.write("cluster-id", id[0]);
         }
         return id[0];
+    }
+
+    static GroupCoordinator.Settings groupSettings(BrokerConfig c) {
+        return new GroupCoordinator.Settings(c.longValue(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
+                c.intValue(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS), c.intValue(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
+                c.longValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000, c.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
     /** Topic-level defaults from the broker's log.* settings (Kafka's naming). */
@@ -165,7 +197,11 @@ public final class Broker implements AutoCloseable {
         closed = true;
         server.close();
         timer.shutdownNow();
-        logs.close();
-        log.info("Ledgerline stopped cleanly");
+        groups.close();
+        if (logs.closeAndReport()) {
+            log.info("Ledgerline stopped cleanly");
+        } else {
+            log.warn("Ledgerline stopped, but not every log closed cleanly: the next start will recover them");
+        }
     }
 }

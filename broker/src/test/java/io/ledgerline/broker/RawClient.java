@@ -27,7 +27,7 @@ public final class RawClient implements AutoCloseable {
     public RawClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(10_000);
-        in = new DataInputStream(socket.getInputStream());
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
         out = socket.getOutputStream();
     }
 
@@ -47,6 +47,34 @@ public final class RawClient implements AutoCloseable {
     public void sendOneWay(AbstractRequest request) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
         writeFrame(request.serializeWithHeader(header));
+    }
+
+    /** Sends without reading the response; returns the header to parse it with later ({@link #receive}). */
+    public RequestHeader sendAsync(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
+        writeFrame(request.serializeWithHeader(header));
+        return header;
+    }
+
+    /** Reads the next response frame and parses it as the answer to {@code header}. */
+    public AbstractResponse receive(RequestHeader header) throws IOException {
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+    }
+
+    /** True when no response byte arrives within {@code millis} (the broker is still holding it back). */
+    public boolean responsePendingFor(int millis) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        in.mark(1);
+        try {
+            if (in.read() == -1) return false; // closed: nothing is pending any more
+            in.reset();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(old);
+        }
     }
 
     public void writeFrame(ByteBuffer body) throws IOException {

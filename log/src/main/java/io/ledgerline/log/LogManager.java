@@ -48,6 +48,7 @@ public final class LogManager implements AutoCloseable {
         this.settings = settings;
         this.opener = opener;
         this.logsDir = settings.dataDir().resolve("logs");
+        boolean fresh = !Files.isDirectory(logsDir);
         AtomicFiles.createDirectories(opener, logsDir);
         Path marker = settings.dataDir().resolve(CLEAN_MARKER);
         this.cleanStart = Files.exists(marker);
@@ -55,8 +56,9 @@ public final class LogManager implements AutoCloseable {
             Files.delete(marker);
             opener.syncDirectory(settings.dataDir());
         }
-        log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath(),
-                cleanStart ? "clean shutdown last time" : "no clean-shutdown marker: logs will be recovered",
+        log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath().normalize(),
+                fresh ? "new data directory" : cleanStart ? "clean shutdown last time"
+                        : "no clean-shutdown marker: the tail of every log is checked",
                 settings.durableAck() ? "fsync before ack" : "interval " + settings.flushIntervalMs() + " ms");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "ledgerline-log-scheduler");
@@ -167,6 +169,14 @@ public final class LogManager implements AutoCloseable {
     /** Clean shutdown: every log flushed and closed, then the marker written. */
     @Override
     public void close() {
+        closeAndReport();
+    }
+
+    /**
+     * {@link #close()} that says how it went: true when every log closed cleanly and the marker was written
+     * (the next start skips recovery); false when some log failed, so the next start recovers.
+     */
+    public boolean closeAndReport() {
         scheduler.shutdown();
         boolean allClean = true;
         for (PartitionLog p : logs.values()) {
@@ -190,7 +200,9 @@ public final class LogManager implements AutoCloseable {
                 opener.syncDirectory(settings.dataDir());
             } catch (IOException e) {
                 log.error("could not write the clean-shutdown marker: {}", e.toString());
+                return false;
             }
         }
+        return allClean;
     }
 }

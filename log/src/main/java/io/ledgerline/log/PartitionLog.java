@@ -433,14 +433,18 @@ public final class PartitionLog {
             if (failure != null) return;
             target = logEnd;
             Position done = flushedEnd;
-            if (done != null && done.offset() == target.offset() && done.position() == target.position()) return;
-            try {
-                target.segment().flush();
-            } catch (IOException | RuntimeException e) {
-                if (!closed) markFailed(e);
-                return;
+            if (done == null || done.offset() != target.offset() || done.position() != target.position()) {
+                try {
+                    target.segment().flush();
+                } catch (IOException | RuntimeException e) {
+                    if (!closed) markFailed(e);
+                    return;
+                }
+                flushedEnd = target;
             }
-            flushedEnd = target;
+            // Else another thread's fsync covered it, but that thread moves the high watermark only after it
+            // releases the lock, maybe not yet: a caller of flush() (the metadata log) relies on it having moved.
+            // So the high watermark is moved here in both cases.
         } finally {
             fsyncLock.unlock();
         }
@@ -465,7 +469,7 @@ public final class PartitionLog {
     private void advanceHighWatermark(Position to) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         synchronized (waiters) {
-            if (to.offset() < highWatermark.offset()) return;
+            if (to.offset() < highWatermark.offset() || to.equals(highWatermark)) return;
             highWatermark = to;
             while (!waiters.isEmpty() && waiters.peek().offset() < to.offset()) done.add(waiters.poll().future());
         }

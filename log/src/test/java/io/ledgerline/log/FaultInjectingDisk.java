@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * <p>Threads: channel operations hold the read side of {@link #power}; crash takes the write side, so a force
  * that returned before the crash is durable and one that had not started fails.
  */
-final class FaultInjectingDisk implements FileOpener {
+public final class FaultInjectingDisk implements FileOpener {
 
     private static final class FileState {
         final Path path;
@@ -78,7 +78,7 @@ final class FaultInjectingDisk implements FileOpener {
     private final AtomicLong bytesDroppedByCrashes = new AtomicLong();
     private volatile int entriesDroppedByCrashes;
 
-    FaultInjectingDisk(Path root) throws IOException {
+    public FaultInjectingDisk(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         snapshotAllDirectories();
     }
@@ -86,21 +86,21 @@ final class FaultInjectingDisk implements FileOpener {
     // ------------------------------------------------------------- faults
 
     /** The next {@code n} forces (of any file) fail with EIO and lose the pages they were writing. */
-    void failForces(int n) {
+    public void failForces(int n) {
         forcesToFail.set(n);
     }
 
     /** Every force fails until {@link #failForces(int)} with 0. */
-    void failAllForces() {
+    public void failAllForces() {
         forcesToFail.set(Integer.MAX_VALUE);
     }
 
     /** Writes fail with "No space left on device" once {@code bytes} more bytes have been written. */
-    void diskFullAfter(long bytes) {
+    public void diskFullAfter(long bytes) {
         writeBudgetBytes = bytes;
     }
 
-    void spaceFreed() {
+    public void spaceFreed() {
         writeBudgetBytes = Long.MAX_VALUE;
     }
 
@@ -119,7 +119,7 @@ final class FaultInjectingDisk implements FileOpener {
      * zero-filled), every directory entry not made durable by a directory sync is removed, and the disk stays
      * off (all operations fail) until {@link #restart()}.
      */
-    void crash() throws IOException {
+    public void crash() throws IOException {
         power.writeLock().lock();
         try {
             down = true;
@@ -158,7 +158,7 @@ final class FaultInjectingDisk implements FileOpener {
     }
 
     /** Power back on: opens work again (channels from before the crash stay dead). */
-    void restart() {
+    public void restart() {
         down = false;
     }
 

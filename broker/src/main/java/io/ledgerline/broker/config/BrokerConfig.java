@@ -68,6 +68,18 @@ public final class BrokerConfig {
     public static final Setting FILE_DELETE_DELAY_MS = define("file.delete.delay.ms", "60000",
             "A deleted segment's open file is closed after this delay, so fetches already sending it complete (ms).");
 
+    public static final Setting GROUP_INITIAL_REBALANCE_DELAY_MS = define("group.initial.rebalance.delay.ms", "3000",
+            "A group formed from empty waits this long for more members before its first generation, each new member "
+            + "extending the wait up to the rebalance timeout (ms, Kafka's default). 0 completes at once.");
+    public static final Setting GROUP_MIN_SESSION_TIMEOUT_MS = define("group.min.session.timeout.ms", "6000",
+            "Smallest session.timeout.ms a consumer may ask for; a smaller one is INVALID_SESSION_TIMEOUT (ms, Kafka's default).");
+    public static final Setting GROUP_MAX_SESSION_TIMEOUT_MS = define("group.max.session.timeout.ms", "1800000",
+            "Largest session.timeout.ms a consumer may ask for (ms, Kafka's default).");
+    public static final Setting OFFSETS_RETENTION_MINUTES = define("offsets.retention.minutes", "10080",
+            "Committed offsets of a group without members are deleted this long after it became empty (minutes, Kafka's default: 7 days).");
+    public static final Setting OFFSETS_RETENTION_CHECK_INTERVAL_MS = define("offsets.retention.check.interval.ms", "600000",
+            "How often expired committed offsets are looked for (ms, Kafka's default).");
+
     private final Map<String, String> values;
 
     private BrokerConfig(Map<String, String> values) {
@@ -106,6 +118,12 @@ public final class BrokerConfig {
         if (intValue(FLUSH_THREADS) < 1) throw new IllegalArgumentException("flush.threads must be >= 1");
         if (longValue(FLUSH_INTERVAL_MS) < 1) throw new IllegalArgumentException("flush.interval.ms must be >= 1");
         if (intValue(SOCKET_REQUEST_MAX_BYTES) < 1024) throw new IllegalArgumentException("socket.request.max.bytes must be >= 1024");
+        if (longValue(GROUP_INITIAL_REBALANCE_DELAY_MS) < 0) throw new IllegalArgumentException("group.initial.rebalance.delay.ms must be >= 0");
+        if (intValue(GROUP_MIN_SESSION_TIMEOUT_MS) < 1 || intValue(GROUP_MAX_SESSION_TIMEOUT_MS) < intValue(GROUP_MIN_SESSION_TIMEOUT_MS)) {
+            throw new IllegalArgumentException("need 1 <= group.min.session.timeout.ms <= group.max.session.timeout.ms");
+        }
+        if (longValue(OFFSETS_RETENTION_MINUTES) < 1) throw new IllegalArgumentException("offsets.retention.minutes must be >= 1");
+        if (longValue(OFFSETS_RETENTION_CHECK_INTERVAL_MS) < 1) throw new IllegalArgumentException("offsets.retention.check.interval.ms must be >= 1");
         hostPort(LISTEN);
     }
 

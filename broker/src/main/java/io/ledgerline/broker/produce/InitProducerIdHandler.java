@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * InitProducerId for idempotent producers: a fresh producer id at epoch 0 (as Apache Kafka does for a
  * non-transactional producer, also when it re-initializes after an error). A transactional id needs the
  * transaction coordinator, which this version does not have yet: such a request gets
- * COORDINATOR_NOT_AVAILABLE (clients do not send one, since FindCoordinator is not advertised).
+ * COORDINATOR_NOT_AVAILABLE (FindCoordinator names this node for transactional ids, so a transactional producer
+ * retries this until its max.block.ms).
  */
 public final class InitProducerIdHandler implements ApiHandler {
     private final ProducerIdManager ids;

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,19 +40,18 @@ public final class MetadataLog {
         this.log = logs.open(new TopicPartition(NAME, 0), config);
     }
 
-    /** Appends one change and returns once it is durable. */
+    /**
+     * Appends one change and returns once it is fsynced, whatever flush.mode says: Ledgerline's own state is
+     * always durable (a topic must not vanish after a power cut while its records survive).
+     */
     public synchronized void write(String key, String value) {
         SimpleRecord r = new SimpleRecord(System.currentTimeMillis(), key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
-        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, r);
-        long last = log.append(records).lastOffset();
-        try {
-            log.durable(last).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaStorageException("interrupted while writing metadata", e);
-        } catch (ExecutionException e) {
-            throw new KafkaStorageException("metadata write failed: " + e.getCause().getMessage(), e.getCause());
+        long last = log.append(MemoryRecords.withRecords(Compression.NONE, r)).lastOffset();
+        log.flush();
+        if (log.highWatermark() <= last) {
+            throw new KafkaStorageException("metadata write of '" + key + "' could not be made durable"
+                    + (log.isOffline() ? ": the metadata log is offline after a storage failure" : ""));
         }
     }
 

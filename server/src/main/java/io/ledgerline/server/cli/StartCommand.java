@@ -87,8 +87,7 @@ public final class StartCommand implements Callable<Integer> {
     private static void stop(LedgerlineServer server) {
         log.info("stopping");
         try {
-            server.close();
-            log.info("stopped cleanly");
+            server.close(); // the broker logs whether it stopped cleanly
         } catch (RuntimeException e) {
             log.error("shutdown failed; the next start recovers the data dir", e);
         }

@@ -1,0 +1,132 @@
+package io.ledgerline.broker.fetch;
+
+import io.ledgerline.broker.Broker;
+import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.config.BrokerConfig;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fetch long polls: a fetch without enough data waits (up to max wait) and is answered when a produce brings
+ * min bytes; an empty one is answered at max wait; and a waiting fetch holds back the responses queued behind
+ * it on its connection, which leave in request order.
+ */
+class FetchLongPollTest {
+    @TempDir
+    static Path dir;
+    static Broker broker;
+
+    @BeforeAll
+    static void start() throws IOException {
+        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void waitingFetchIsAnsweredByTheProduceThatBringsData() throws IOException {
+        broker.topics().create("poll-a", 1, Map.of());
+        try (RawClient consumer = new RawClient(broker)) {
+            RequestHeader h = consumer.sendAsync(fetch("poll-a", 0, 30_000, 1));
+            assertThat(consumer.responsePendingFor(300)).as("no data yet: the fetch waits").isTrue();
+            produce("poll-a", 100);
+            FetchResponseData.PartitionData p = partition((FetchResponse) consumer.receive(h));
+            assertThat(values(p)).hasSize(1);
+        }
+    }
+
+    @Test
+    void fetchWaitsUntilMinBytesHaveArrived() throws IOException {
+        broker.topics().create("poll-b", 1, Map.of());
+        try (RawClient consumer = new RawClient(broker)) {
+            RequestHeader h = consumer.sendAsync(fetch("poll-b", 0, 30_000, 3000));
+            produce("poll-b", 100);
+            assertThat(consumer.responsePendingFor(300)).as("100 bytes are fewer than min bytes").isTrue();
+            produce("poll-b", 4000);
+            assertThat(values(partition((FetchResponse) consumer.receive(h)))).hasSize(2);
+        }
+    }
+
+    @Test
+    void emptyFetchIsAnsweredAtMaxWaitWithNoRecords() throws IOException {
+        broker.topics().create("poll-c", 1, Map.of());
+        try (RawClient consumer = new RawClient(broker)) {
+            FetchResponseData.PartitionData p = partition((FetchResponse) consumer.send(fetch("poll-c", 0, 200, 1)));
+            assertThat(p.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(p.records().sizeInBytes()).isZero();
+        }
+    }
+
+    @Test
+    void responsesLeaveInRequestOrderBehindAWaitingFetch() throws IOException {
+        broker.topics().create("poll-d", 1, Map.of());
+        try (RawClient c = new RawClient(broker)) {
+            RequestHeader fetchHeader = c.sendAsync(fetch("poll-d", 0, 30_000, 1));
+            RequestHeader versionsHeader = c.sendAsync(new ApiVersionsRequest.Builder().build((short) 3));
+            assertThat(c.responsePendingFor(300)).as("ApiVersions is ready but must wait for the fetch").isTrue();
+            produce("poll-d", 10);
+            assertThat(values(partition((FetchResponse) c.receive(fetchHeader)))).hasSize(1);
+            assertThat(((ApiVersionsResponse) c.receive(versionsHeader)).data().errorCode()).isEqualTo(Errors.NONE.code());
+        }
+    }
+
+    private static FetchRequest fetch(String topic, long offset, int maxWaitMs, int minBytes) {
+        FetchRequestData d = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWaitMs).setMinBytes(minBytes)
+                .setMaxBytes(1 << 20).setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset).setPartitionMaxBytes(1 << 20)))));
+        return new FetchRequest(d, (short) 12);
+    }
+
+    private static void produce(String topic, int valueBytes) throws IOException {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, null, new byte[valueBytes]));
+        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
+        t.add(new ProduceRequestData.TopicProduceData().setName(topic)
+                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
+        try (RawClient producer = new RawClient(broker)) {
+            ProduceResponse r = (ProduceResponse) producer.send(ProduceRequest.builder(
+                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
+            assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+        }
+    }
+
+    private static FetchResponseData.PartitionData partition(FetchResponse r) {
+        return r.data().responses().get(0).partitions().get(0);
+    }
+
+    private static List<Record> values(FetchResponseData.PartitionData p) {
+        List<Record> out = new ArrayList<>();
+        for (RecordBatch b : ((org.apache.kafka.common.record.internal.Records) p.records()).batches()) {
+            for (Record r : b) out.add(r);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package io.ledgerline.it.harness;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Runs a command-line tool's main class in a child JVM with the test classpath. Kafka's tools end with
+ * System.exit on errors (ConsoleConsumer also installs shutdown hooks and writes to System.out), which must
+ * not happen inside the test JVM.
+ */
+public final class ChildJvm {
+    private ChildJvm() {}
+
+    /**
+     * What the tool did: exit code, stdout summarised (line count, lines matching a predicate, the last
+     * lines), and stderr in full.
+     */
+    public record Result(int exitCode, long stdoutLines, long matchingStdoutLines, List<String> stdoutTail, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ", " + stdoutLines + " stdout lines, last " + stdoutTail + ", stderr:\n" + stderr;
+        }
+    }
+
+    public static Result run(Duration timeout, Predicate<String> stdoutLineMatch, String mainClass, String... args) throws Exception {
+        Path out = Files.createTempFile("it-tool-", ".out");
+        Path err = Files.createTempFile("it-tool-", ".err");
+        try {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // Small and quick to start: the tool competes for 2 cores with the broker under test.
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", testClasspath(), mainClass));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(mainClass + " did not finish within " + timeout + "; stderr:\n" + Files.readString(err));
+            }
+            long lines = 0;
+            long matching = 0;
+            Deque<String> tail = new ArrayDeque<>();
+            try (BufferedReader reader = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lines++;
+                    if (stdoutLineMatch.test(line)) matching++;
+                    tail.addLast(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+                    if (tail.size() > 5) tail.removeFirst();
+                }
+            }
+            return new Result(process.exitValue(), lines, matching, List.copyOf(tail), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Surefire runs tests from a manifest-only jar; the real classpath is in surefire.test.class.path. */
+    private static String testClasspath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+}

@@ -1,0 +1,63 @@
+package io.ledgerline.it.harness;
+
+import io.ledgerline.server.LedgerlineServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Ledgerline embedded in the test JVM through {@link LedgerlineServer}, on a fresh temporary data dir. */
+final class LedgerlineTarget implements BrokerTarget {
+    private final Map<String, String> settings;
+    private final Path dataDir;
+    private LedgerlineServer server;
+
+    private LedgerlineTarget(Map<String, String> settings, Path dataDir, LedgerlineServer server) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.server = server;
+    }
+
+    static LedgerlineTarget start(Map<String, String> settings) throws Exception {
+        Path dataDir = Files.createTempDirectory("ledgerline-it-");
+        Map<String, String> s = new HashMap<>(settings);
+        s.put("data.dir", dataDir.toString());
+        s.putIfAbsent("listen", "127.0.0.1:0");
+        try {
+            return new LedgerlineTarget(s, dataDir, LedgerlineServer.start(s));
+        } catch (Exception | Error e) {
+            TempDirs.delete(dataDir);
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "Ledgerline";
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return server.bootstrapServers();
+    }
+
+    @Override
+    public void restart() throws Exception {
+        int port = server.port();
+        server.close();
+        server = null;
+        settings.put("listen", "127.0.0.1:" + port);
+        server = LedgerlineServer.start(settings);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) server.close();
+        } finally {
+            server = null;
+            TempDirs.delete(dataDir);
+        }
+    }
+}
