@@ -298,8 +298,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (old.memberId.equals(g.leaderId)) g.leaderId = newId;
         if (g.pendingSync.remove(old.memberId)) g.pendingSync.add(newId);
         log.info("group {}: static member {} rejoined as {} (was {})", g.groupId, m.instanceId, newId, old.memberId);
-        boolean unchanged = g.protocol != null && protocols.containsKey(g.protocol)
-                && Arrays.equals(protocols.get(g.protocol), old.metadata(g.protocol));
+        // As Kafka (KIP-345): the restart rebalances only if it would change the group's selected protocol. The
+        // subscription bytes are not compared: a client that rejoined before listed its owned partitions and
+        // generation there, a restarted one does not, and that alone must not cost the group a rebalance.
+        boolean unchanged = g.protocol != null && protocols.containsKey(g.protocol) && g.protocol.equals(g.selectProtocol());
         boolean leader = newId.equals(g.leaderId);
         if (g.is(GroupState.STABLE) && unchanged && (!leader || JoinGroupRequest.supportsSkippingAssignment(version))) {
             // KIP-345: no rebalance. The new member id is stored, then the member gets the current generation.

@@ -1,6 +1,7 @@
 package io.ledgerline.it.harness;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +36,7 @@ public final class ChildJvm {
         Path out = Files.createTempFile("it-tool-", ".out");
         Path err = Files.createTempFile("it-tool-", ".err");
         try {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // Small and quick to start: the tool competes for 2 cores with the broker under test.
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", testClasspath(), mainClass));
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = builder(mainClass, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError(mainClass + " did not finish within " + timeout + "; stderr:\n" + Files.readString(err));
@@ -62,6 +57,24 @@ public final class ChildJvm {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /**
+     * Starts {@code mainClass} in a child JVM with the test classpath and returns at once; stderr goes into
+     * stdout, which the caller must read. For a child the test kills ({@link Process#destroyForcibly()}: SIGKILL).
+     */
+    public static Process start(String mainClass, String... args) throws IOException {
+        return builder(mainClass, args).redirectErrorStream(true).start();
+    }
+
+    private static ProcessBuilder builder(String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Small and quick to start: the child competes for 2 cores with the broker under test.
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", testClasspath(), mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 
     /** Surefire runs tests from a manifest-only jar; the real classpath is in surefire.test.class.path. */

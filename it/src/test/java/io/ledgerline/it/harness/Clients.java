@@ -55,8 +55,13 @@ public final class Clients {
 
     /** Consumer without a group (tests assign partitions), reading from the earliest offset. */
     public static KafkaConsumer<byte[], byte[]> consumer(BrokerTarget broker, Map<String, Object> overrides) {
+        return consumer(broker.bootstrapServers(), overrides);
+    }
+
+    /** {@link #consumer(BrokerTarget, Map)} by address, for a child JVM that has no {@link BrokerTarget}. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, Map<String, Object> overrides) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

@@ -24,6 +24,8 @@ final class LedgerlineTarget implements BrokerTarget {
         Map<String, String> s = new HashMap<>(settings);
         s.put("data.dir", dataDir.toString());
         s.putIfAbsent("listen", "127.0.0.1:0");
+        // As the Kafka target: no 3 s wait before the first rebalance of a new group (test speed, not semantics).
+        s.putIfAbsent("group.initial.rebalance.delay.ms", "0");
         try {
             return new LedgerlineTarget(s, dataDir, LedgerlineServer.start(s));
         } catch (Exception | Error e) {

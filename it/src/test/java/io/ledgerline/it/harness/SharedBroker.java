@@ -19,7 +19,9 @@ public final class SharedBroker implements ParameterResolver {
             // Unknown topics stay unknown (ClientErrorsTest); every test creates its topics explicitly.
             "auto.create.topics.enable", "false",
             // Retention runs twice a second, so RetentionTest sees segments go within seconds.
-            "log.retention.check.interval.ms", "500");
+            "log.retention.check.interval.ms", "500",
+            // Group tests use session timeouts of seconds (Groups.SESSION_TIMEOUT_MS); both brokers default to 6 s.
+            "group.min.session.timeout.ms", "1000");
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedBroker.class);
 

@@ -1,0 +1,100 @@
+package io.ledgerline.it.harness;
+
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A group consumer in a child JVM, for tests that kill it with SIGKILL: no LeaveGroup, no close, so the broker
+ * learns of the death from the session timeout alone. The child ({@link #main}) prints "ASSIGNED p,p,..." after
+ * each rebalance and "PROCESSED value" for each record before its batch is committed (commitSync after
+ * processing); this side collects both.
+ */
+public final class ChildGroupMember implements AutoCloseable {
+    private final Process process;
+    public final List<String> processed = new CopyOnWriteArrayList<>();
+    public final Set<Integer> assignment = ConcurrentHashMap.newKeySet();
+
+    /** Starts a child consuming {@code topic} in {@code group}, sleeping {@code delayMs} per record (simulated work). */
+    public ChildGroupMember(BrokerTarget broker, String group, String topic, long delayMs) throws IOException {
+        process = ChildJvm.start(ChildGroupMember.class.getName(), broker.bootstrapServers(), group, topic, Long.toString(delayMs));
+        Thread pump = new Thread(this::pump, "child-group-member-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private void pump() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("PROCESSED ")) {
+                    processed.add(line.substring("PROCESSED ".length()));
+                } else if (line.startsWith("ASSIGNED")) {
+                    Set<Integer> now = new TreeSet<>();
+                    for (String p : line.substring("ASSIGNED".length()).trim().split(",")) if (!p.isEmpty()) now.add(Integer.parseInt(p));
+                    assignment.retainAll(now);
+                    assignment.addAll(now);
+                } else if (line.contains("ERROR") || line.contains("Exception")) {
+                    System.out.println("[child group member] " + line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the child died: its output ends here
+        }
+    }
+
+    /** SIGKILL: no LeaveGroup, no commit, no socket shutdown beyond what the kernel does. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(Clients.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) kill9();
+    }
+
+    /** Args: bootstrap servers, group, topic, processing delay per record in ms. */
+    public static void main(String[] args) throws Exception {
+        long delayMs = Long.parseLong(args[3]);
+        Set<Integer> assigned = new TreeSet<>();
+        try (KafkaConsumer<byte[], byte[]> c = Groups.consumer(args[0], args[1], Map.of("max.poll.records", 20))) {
+            c.subscribe(List.of(args[2]), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> ps) {
+                    ps.forEach(p -> assigned.remove(p.partition()));
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> ps) {
+                    ps.forEach(p -> assigned.add(p.partition()));
+                    System.out.println("ASSIGNED " + String.join(",", assigned.stream().map(String::valueOf).toList()));
+                    System.out.flush();
+                }
+            });
+            while (true) {
+                var records = c.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (delayMs > 0) Thread.sleep(delayMs); // simulated processing work, not a wait
+                    System.out.println("PROCESSED " + new String(r.value(), StandardCharsets.UTF_8));
+                }
+                System.out.flush();
+                if (!records.isEmpty()) c.commitSync();
+            }
+        }
+    }
+}
