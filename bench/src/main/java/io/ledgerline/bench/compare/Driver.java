@@ -1,0 +1,277 @@
+package io.ledgerline.bench.compare;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The client side of every workload: the official Java client (kafka-clients 4.4.0), the same code and the same
+ * settings against every system. Consumers use {@code assign()} without a group (Ledgerline has no group
+ * coordinator yet), so no workload depends on one.
+ *
+ * <p>Records are 1 KiB values with no key, uncompressed. Producers use acks=all and the client's defaults
+ * otherwise (idempotent; batch.size 16 KiB, linger.ms 5 in 4.x) unless a workload overrides batching.
+ */
+final class Driver {
+    static final int RECORD_BYTES = 1024;
+    static final Map<String, String> DEFAULT_BATCHING = Map.of();
+    static final Map<String, String> LINGER_5_BATCH_128K = Map.of(ProducerConfig.LINGER_MS_CONFIG, "5",
+            ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+
+    private Driver() {}
+
+    static Properties producerProps(String bootstrap, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        p.putAll(extra);
+        return p;
+    }
+
+    static Properties consumerProps(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    static byte[] payload() {
+        byte[] b = new byte[RECORD_BYTES];
+        new Random(42).nextBytes(b);
+        return b;
+    }
+
+    /**
+     * Start-up: a producer that retries fast (5-10 ms backoffs) sends one record to a new topic (auto-created)
+     * until it is acknowledged. Returns the nanoTime of the acknowledgement.
+     */
+    static long firstProduce(String bootstrap, long timeoutMs) throws Exception {
+        Properties p = producerProps(bootstrap, Map.of(
+                ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "5",
+                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10",
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5",
+                ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "10",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeoutMs),
+                ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "1000",
+                ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, "1000"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>("startup", payload())).get(timeoutMs, TimeUnit.MILLISECONDS);
+            return System.nanoTime();
+        }
+    }
+
+    static void createTopics(String bootstrap, Map<String, Integer> partitionsByTopic) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            List<NewTopic> topics = new ArrayList<>();
+            partitionsByTopic.forEach((t, n) -> topics.add(new NewTopic(t, n, (short) 1)));
+            admin.createTopics(topics).all().get(120, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What a produce or consume workload moved, and in what time. */
+    record Throughput(long records, long bytes, double seconds) {
+        double mibPerSec() {
+            return bytes / seconds / (1024.0 * 1024.0);
+        }
+
+        double recordsPerSec() {
+            return records / seconds;
+        }
+    }
+
+    /**
+     * {@code producers} producers (one KafkaProducer and one sending thread each) send 1 KiB records to
+     * {@code topic}. Each producer first sends one record and waits for it (connection, metadata, producer id),
+     * outside the clock.
+     *
+     * <p>Time-bound ({@code maxRecords} = Long.MAX_VALUE): throughput counts the records acknowledged within
+     * {@code durationMs}, and what is still buffered at the deadline is abandoned (close with zero timeout), so a
+     * slow broker cannot stretch the run by draining 32 MiB of client buffer. Count-bound: the producers send
+     * {@code maxRecords} in all (or what {@code durationMs} allows), flush, and throughput is all of them over
+     * the time to the end of the last flush.
+     */
+    static Throughput produce(String bootstrap, String topic, int producers, Map<String, String> batching,
+                              long durationMs, long maxRecords) throws Exception {
+        boolean countBound = maxRecords != Long.MAX_VALUE;
+        List<KafkaProducer<byte[], byte[]>> list = new ArrayList<>();
+        try {
+            byte[] value = payload();
+            for (int i = 0; i < producers; i++) {
+                KafkaProducer<byte[], byte[]> pr = new KafkaProducer<>(producerProps(bootstrap, batching));
+                list.add(pr);
+                pr.send(new ProducerRecord<>(topic, value)).get(60, TimeUnit.SECONDS);
+            }
+            AtomicLong acked = new AtomicLong();
+            AtomicReference<Exception> error = new AtomicReference<>();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            long perProducer = countBound ? maxRecords / producers : Long.MAX_VALUE;
+            long[] deadline = new long[1];
+            for (KafkaProducer<byte[], byte[]> pr : list) {
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                        long end = deadline[0];
+                        for (long n = 0; n < perProducer && System.nanoTime() < end; n++) {
+                            pr.send(new ProducerRecord<>(topic, value), (md, e) -> {
+                                boolean inWindow = countBound || System.nanoTime() <= end;
+                                if (e != null) {
+                                    if (inWindow) error.compareAndSet(null, e);
+                                } else if (inWindow) {
+                                    acked.incrementAndGet();
+                                }
+                            });
+                        }
+                        if (countBound) pr.flush();
+                    } catch (Exception e) {
+                        error.compareAndSet(null, e);
+                    }
+                }, "bench-producer");
+                threads.add(t);
+                t.start();
+            }
+            long t0 = System.nanoTime();
+            deadline[0] = t0 + TimeUnit.MILLISECONDS.toNanos(durationMs);
+            start.countDown();
+            for (Thread t : threads) t.join();
+            if (!countBound) {
+                long left = deadline[0] - System.nanoTime();
+                if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+            }
+            double seconds = countBound ? (System.nanoTime() - t0) / 1e9 : durationMs / 1000.0;
+            long n = acked.get();
+            if (error.get() != null) throw new IllegalStateException("produce to " + topic + " failed", error.get());
+            return new Throughput(n, n * RECORD_BYTES, seconds);
+        } finally {
+            for (KafkaProducer<byte[], byte[]> pr : list) pr.close(countBound ? Duration.ofSeconds(10) : Duration.ZERO);
+        }
+    }
+
+    /** Produce and end-to-end latency at a fixed rate, in microseconds. */
+    record Latency(Histogram produce, Histogram endToEnd, long sent, long received) {}
+
+    /**
+     * One producer sends {@code rate} records per second for {@code durationMs} to partition 0 of a 1-partition
+     * topic while one consumer (assigned, positioned at the end) reads them. Both latencies are measured from
+     * the record's <em>intended</em> send time (so a stalled send is charged to the broker, not hidden:
+     * no coordinated omission): produce latency to the acknowledgement callback, end-to-end latency to the
+     * consumer's poll returning it (the intended time travels in the record's first 8 bytes; same JVM, same
+     * clock).
+     */
+    static Latency fixedRate(String bootstrap, String topic, int rate, long durationMs) throws Exception {
+        Histogram produceUs = new SynchronizedHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        Histogram e2eUs = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        AtomicLong received = new AtomicLong();
+        AtomicReference<Exception> error = new AtomicReference<>();
+        long expected;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, DEFAULT_BATCHING));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            byte[] value = payload();
+            ByteBuffer.wrap(value).putLong(0, -1L); // warm-up record: the consumer skips it
+            producer.send(new ProducerRecord<>(topic, value)).get(60, TimeUnit.SECONDS);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            long startOffset = consumer.position(tp, Duration.ofSeconds(30));
+            long count = rate * durationMs / 1000;
+            expected = count;
+            long stopBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs + 30_000);
+            Thread reader = new Thread(() -> {
+                try {
+                    while (received.get() < count && System.nanoTime() < stopBy) {
+                        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(100));
+                        long now = System.nanoTime();
+                        for (ConsumerRecord<byte[], byte[]> r : recs) {
+                            long intended = ByteBuffer.wrap(r.value()).getLong(0);
+                            if (intended == -1L) continue;
+                            e2eUs.recordValue(Math.max(0, (now - intended) / 1000));
+                            received.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    error.compareAndSet(null, e);
+                }
+            }, "bench-e2e-consumer");
+            reader.start();
+            if (startOffset < 0) throw new IllegalStateException("no position");
+            long intervalNs = 1_000_000_000L / rate;
+            long t0 = System.nanoTime() + 50_000_000L;
+            for (long i = 0; i < count; i++) {
+                long intended = t0 + i * intervalNs;
+                long wait;
+                while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+                ByteBuffer.wrap(value).putLong(0, intended);
+                producer.send(new ProducerRecord<>(topic, 0, null, value), (md, e) -> {
+                    if (e != null) error.compareAndSet(null, e);
+                    else produceUs.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+                });
+            }
+            producer.flush();
+            reader.join(TimeUnit.MILLISECONDS.toMillis(durationMs + 35_000));
+            if (error.get() != null) throw new IllegalStateException("fixed-rate workload failed", error.get());
+        }
+        if (received.get() < expected) throw new IllegalStateException("consumer received " + received.get() + " of " + expected);
+        return new Latency(produceUs, e2eUs, expected, received.get());
+    }
+
+    /**
+     * Consumer catch-up: one consumer assigned every partition of {@code topic}, from the beginning, reads to the
+     * end offsets it saw at the start (default fetch settings).
+     */
+    static Throughput catchUp(String bootstrap, String topic, int partitions, long timeoutMs) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) tps.add(new TopicPartition(topic, i));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long target = 0;
+            for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(tps, Duration.ofSeconds(30)).entrySet()) {
+                target += e.getValue() - consumer.position(e.getKey(), Duration.ofSeconds(30));
+            }
+            long records = 0;
+            long bytes = 0;
+            long t0 = System.nanoTime();
+            long stopBy = t0 + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (records < target) {
+                if (System.nanoTime() > stopBy) throw new IllegalStateException("catch-up read " + records + " of " + target + " in " + timeoutMs + " ms");
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    records++;
+                    bytes += r.serializedValueSize();
+                }
+            }
+            return new Throughput(records, bytes, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+}
