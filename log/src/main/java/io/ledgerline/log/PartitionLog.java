@@ -747,6 +747,27 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Feeds every record from the log start to the high watermark to {@code apply}, oldest first: how the
+     * broker's internal logs (metadata, offsets, transactions) rebuild their state at start.
+     */
+    public void replay(java.util.function.Consumer<org.apache.kafka.common.record.internal.Record> apply) {
+        long offset = logStartOffset;
+        long end = highWatermark();
+        while (offset < end) {
+            ReadResult r = read(offset, 1024 * 1024, true);
+            long next = offset;
+            for (RecordBatch batch : r.records().batches()) {
+                for (org.apache.kafka.common.record.internal.Record rec : batch) {
+                    if (rec.offset() >= offset) apply.accept(rec);
+                }
+                next = batch.nextOffset();
+            }
+            if (next == offset) break;
+            offset = next;
+        }
+    }
+
     /** First record with timestamp >= target at or after the log start and before the high watermark, or null. */
     public OffsetAndTimestamp offsetForTimestamp(long target) {
         Position hw = highWatermark;

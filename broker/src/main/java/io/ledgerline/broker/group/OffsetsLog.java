@@ -3,13 +3,10 @@ package io.ledgerline.broker.group;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.PartitionLog;
-import io.ledgerline.log.ReadResult;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 import java.io.IOException;
@@ -53,20 +50,8 @@ public final class OffsetsLog {
 
     /** Feeds every stored record to {@code apply}, oldest first. */
     public void replay(Consumer<GroupRecord> apply) {
-        long offset = log.logStartOffset();
-        long end = log.highWatermark();
-        while (offset < end) {
-            ReadResult r = log.read(offset, 1024 * 1024, true);
-            long next = offset;
-            for (RecordBatch batch : r.records().batches()) {
-                for (Record rec : batch) {
-                    if (rec.offset() < offset) continue;
-                    apply.accept(GroupRecord.decode(rec.key(), rec.hasValue() ? rec.value() : null));
-                }
-                next = batch.nextOffset();
-            }
-            if (next == offset) break;
-            offset = next;
-        }
+        log.replay(rec -> {
+            apply.accept(GroupRecord.decode(rec.key(), rec.hasValue() ? rec.value() : null));
+        });
     }
 }

@@ -3,14 +3,11 @@ package io.ledgerline.broker.topic;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.PartitionLog;
-import io.ledgerline.log.ReadResult;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 import java.io.IOException;
@@ -57,22 +54,10 @@ public final class MetadataLog {
 
     /** Feeds every record, oldest first, to {@code apply(key, valueOrNull)}. */
     public void replay(BiConsumer<String, String> apply) {
-        long offset = log.logStartOffset();
-        long end = log.highWatermark();
-        while (offset < end) {
-            ReadResult r = log.read(offset, 1024 * 1024, true);
-            long next = offset;
-            for (RecordBatch batch : r.records().batches()) {
-                for (Record rec : batch) {
-                    if (rec.offset() < offset) continue;
-                    String key = text(rec.key());
-                    apply.accept(key, rec.hasValue() ? text(rec.value()) : null);
-                }
-                next = batch.nextOffset();
-            }
-            if (next == offset) break;
-            offset = next;
-        }
+        log.replay(rec -> {
+            String key = text(rec.key());
+            apply.accept(key, rec.hasValue() ? text(rec.value()) : null);
+        });
     }
 
     private static String text(ByteBuffer b) {
