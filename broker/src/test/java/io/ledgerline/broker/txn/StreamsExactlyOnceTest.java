@@ -34,6 +34,7 @@ import java.util.Properties;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka Streams with processing.guarantee=exactly_once_v2 keeps per-account balances from a transfers topic
@@ -123,8 +124,11 @@ class StreamsExactlyOnceTest {
     }
 
     private void awaitBalances(Map<String, Long> expected, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!balances().equals(expected) && System.currentTimeMillis() < deadline) Thread.sleep(300);
+        try {
+            await().atMost(Duration.ofMillis(timeoutMs)).pollInterval(Duration.ofMillis(300)).until(() -> balances().equals(expected));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the caller asserts the balances and reports the difference
+        }
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The coordinator's state is its log: after a restart an open transaction is still open (its records hidden
@@ -124,10 +125,8 @@ class TransactionsSurviveRestartTest {
         List<TopicPartition> tps = openTransaction("restart-timeout", "restart-timeout-id", 1000);
         broker.close();
         start();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (describe("restart-timeout-id").state() != TransactionState.COMPLETE_ABORT && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> describe("restart-timeout-id").state() == TransactionState.COMPLETE_ABORT);
         assertThat(describe("restart-timeout-id").state()).isEqualTo(TransactionState.COMPLETE_ABORT);
         assertThat(readAll("read_committed", tps)).isEmpty();
         for (TopicPartition tp : tps) {
@@ -153,10 +152,8 @@ class TransactionsSurviveRestartTest {
                     .get(10, TimeUnit.SECONDS);
         }
         start();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (describe("restart-prepared-id").state() != TransactionState.COMPLETE_COMMIT && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> describe("restart-prepared-id").state() == TransactionState.COMPLETE_COMMIT);
         assertThat(describe("restart-prepared-id").state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
         assertThat(readAll("read_committed", tps)).containsExactlyInAnyOrder("0:debit", "1:credit");
     }

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Transactions with the official Java client (kafka-clients 4.4, transaction version 1): a transactional
@@ -249,10 +250,8 @@ class TransactionsTest {
             p.initTransactions();
             p.beginTransaction();
             p.send(new ProducerRecord<>("abandoned", 0, "k", "never")).get(15, TimeUnit.SECONDS);
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (state("abandoned-id") != TransactionState.COMPLETE_ABORT && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> state("abandoned-id") == TransactionState.COMPLETE_ABORT);
             assertThat(state("abandoned-id")).isEqualTo(TransactionState.COMPLETE_ABORT);
             assertThat(readAll("read_committed", tps)).isEmpty();
             assertThat(readAll("read_uncommitted", tps)).containsExactly("0:never");
