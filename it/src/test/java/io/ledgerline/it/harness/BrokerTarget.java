@@ -1,6 +1,7 @@
 package io.ledgerline.it.harness;
 
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -33,26 +34,50 @@ public interface BrokerTarget extends AutoCloseable {
 
     /** Starts the target selected by {@value #TARGET_PROPERTY} with the given settings. */
     static BrokerTarget start(Map<String, String> settings) throws Exception {
-        String which = System.getProperty(TARGET_PROPERTY, "ledgerline");
-        BrokerTarget target = switch (which) {
+        BrokerTarget target = switch (selected()) {
             case "ledgerline" -> LedgerlineTarget.start(settings);
-            // Compiled only with -Pkafka (it needs kafka_2.13 on the classpath), hence loaded by name.
-            case "kafka" -> startByName("io.ledgerline.it.harness.kafka.KafkaTarget", settings);
-            default -> throw new IllegalArgumentException(TARGET_PROPERTY + " must be ledgerline or kafka, got " + which);
+            default -> kafka("start", new Class<?>[] {Map.class}, settings);
         };
         System.out.printf("[it] target %s at %s with %s%n", target.name(), target.bootstrapServers(), settings);
         return target;
     }
 
-    private static BrokerTarget startByName(String className, Map<String, String> settings) throws Exception {
+    /**
+     * Starts the selected target on a data directory the caller keeps (it survives {@link #close()}, and a
+     * later start on it is a restart, after a crash too), at a fixed client port; Kafka's controller listens on
+     * {@code controllerPort}, which must also stay the same across restarts.
+     */
+    static BrokerTarget startOn(Path dir, int port, int controllerPort, Map<String, String> settings) throws Exception {
+        return switch (selected()) {
+            case "ledgerline" -> LedgerlineTarget.startOn(dir, port, settings, false);
+            default -> kafka("startOn", new Class<?>[] {Path.class, int.class, int.class, Map.class, boolean.class},
+                    dir, port, controllerPort, settings, false);
+        };
+    }
+
+    /** Whether this run's target is Apache Kafka (for the rare test of where Ledgerline does more than Kafka). */
+    static boolean isKafka() {
+        return selected().equals("kafka");
+    }
+
+    private static String selected() {
+        String which = System.getProperty(TARGET_PROPERTY, "ledgerline");
+        if (!which.equals("ledgerline") && !which.equals("kafka")) {
+            throw new IllegalArgumentException(TARGET_PROPERTY + " must be ledgerline or kafka, got " + which);
+        }
+        return which;
+    }
+
+    /** KafkaTarget is compiled only with -Pkafka (it needs kafka_2.13 on the classpath), hence called by name. */
+    private static BrokerTarget kafka(String method, Class<?>[] types, Object... args) throws Exception {
         Class<?> type;
         try {
-            type = Class.forName(className);
+            type = Class.forName("io.ledgerline.it.harness.kafka.KafkaTarget");
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the kafka target is compiled only with the Maven profile 'kafka' (-Pkafka)", e);
         }
         try {
-            return (BrokerTarget) type.getMethod("start", Map.class).invoke(null, settings);
+            return (BrokerTarget) type.getMethod(method, types).invoke(null, args);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

@@ -5,9 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -33,27 +31,17 @@ public final class ChildGroupMember implements AutoCloseable {
     /** Starts a child consuming {@code topic} in {@code group}, sleeping {@code delayMs} per record (simulated work). */
     public ChildGroupMember(BrokerTarget broker, String group, String topic, long delayMs) throws IOException {
         process = ChildJvm.start(ChildGroupMember.class.getName(), broker.bootstrapServers(), group, topic, Long.toString(delayMs));
-        Thread pump = new Thread(this::pump, "child-group-member-output");
-        pump.setDaemon(true);
-        pump.start();
+        ChildJvm.pump(process, "child group member", this::onLine);
     }
 
-    private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("PROCESSED ")) {
-                    processed.add(line.substring("PROCESSED ".length()));
-                } else if (line.startsWith("ASSIGNED")) {
-                    Set<Integer> now = new TreeSet<>();
-                    for (String p : line.substring("ASSIGNED".length()).trim().split(",")) if (!p.isEmpty()) now.add(Integer.parseInt(p));
-                    assignment.retainAll(now);
-                    assignment.addAll(now);
-                } else if (line.contains("ERROR") || line.contains("Exception")) {
-                    System.out.println("[child group member] " + line);
-                }
-            }
-        } catch (IOException ignored) {
-            // the child died: its output ends here
+    private void onLine(String line) {
+        if (line.startsWith("PROCESSED ")) {
+            processed.add(line.substring("PROCESSED ".length()));
+        } else if (line.startsWith("ASSIGNED")) {
+            Set<Integer> now = new TreeSet<>();
+            for (String p : line.substring("ASSIGNED".length()).trim().split(",")) if (!p.isEmpty()) now.add(Integer.parseInt(p));
+            assignment.retainAll(now);
+            assignment.addAll(now);
         }
     }
 

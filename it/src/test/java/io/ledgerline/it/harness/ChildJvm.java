@@ -67,14 +67,44 @@ public final class ChildJvm {
         return builder(mainClass, args).redirectErrorStream(true).start();
     }
 
+    /** {@link #start(String, String...)} with the JVM options given instead of a small client's. */
+    public static Process start(List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        return builder(jvmOptions, mainClass, args).redirectErrorStream(true).start();
+    }
+
     private static ProcessBuilder builder(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small and quick to start: the child competes for 2 cores with the broker under test.
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", testClasspath(), mainClass));
+        // Small and quick to start: the child competes for 2 cores with the broker under test.
+        return builder(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), mainClass, args);
+    }
+
+    private static ProcessBuilder builder(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", testClasspath(), mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
+    }
+
+    /**
+     * Reads a child's output on a daemon thread until the child dies: {@code onLine} sees every line, and lines
+     * that look like trouble (ERROR, WARN, an exception) are echoed to the test's output with {@code label}.
+     */
+    public static void pump(Process process, String label, java.util.function.Consumer<String> onLine) {
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    onLine.accept(line);
+                    if (line.contains("ERROR") || line.contains("WARN") || line.contains("Exception")) {
+                        System.out.println("[" + label + "] " + line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the child died: its output ends here
+            }
+        }, label + "-output");
+        pump.setDaemon(true);
+        pump.start();
     }
 
     /** Surefire runs tests from a manifest-only jar; the real classpath is in surefire.test.class.path. */

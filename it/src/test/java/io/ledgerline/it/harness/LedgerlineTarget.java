@@ -10,6 +10,7 @@ import java.util.Map;
 /** Ledgerline embedded in the test JVM through {@link LedgerlineServer}, on a fresh temporary data dir. */
 final class LedgerlineTarget implements BrokerTarget {
     private final Map<String, String> settings;
+    /** Deleted on {@link #close()}; null when the caller owns the data dir. */
     private final Path dataDir;
     private LedgerlineServer server;
 
@@ -21,17 +22,22 @@ final class LedgerlineTarget implements BrokerTarget {
 
     static LedgerlineTarget start(Map<String, String> settings) throws Exception {
         Path dataDir = Files.createTempDirectory("ledgerline-it-");
-        Map<String, String> s = new HashMap<>(settings);
-        s.put("data.dir", dataDir.toString());
-        s.putIfAbsent("listen", "127.0.0.1:0");
-        // As the Kafka target: no 3 s wait before the first rebalance of a new group (test speed, not semantics).
-        s.putIfAbsent("group.initial.rebalance.delay.ms", "0");
         try {
-            return new LedgerlineTarget(s, dataDir, LedgerlineServer.start(s));
+            return startOn(dataDir, 0, settings, true);
         } catch (Exception | Error e) {
             TempDirs.delete(dataDir);
             throw e;
         }
+    }
+
+    /** Starts on {@code dataDir} and {@code port} (0: any); {@code ownsDataDir}: {@link #close()} deletes it. */
+    static LedgerlineTarget startOn(Path dataDir, int port, Map<String, String> settings, boolean ownsDataDir) throws Exception {
+        Map<String, String> s = new HashMap<>(settings);
+        s.put("data.dir", dataDir.toString());
+        s.putIfAbsent("listen", "127.0.0.1:" + port);
+        // As the Kafka target: no 3 s wait before the first rebalance of a new group (test speed, not semantics).
+        s.putIfAbsent("group.initial.rebalance.delay.ms", "0");
+        return new LedgerlineTarget(s, ownsDataDir ? dataDir : null, LedgerlineServer.start(s));
     }
 
     @Override
@@ -59,7 +65,7 @@ final class LedgerlineTarget implements BrokerTarget {
             if (server != null) server.close();
         } finally {
             server = null;
-            TempDirs.delete(dataDir);
+            if (dataDir != null) TempDirs.delete(dataDir);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.ledgerline.it.harness.kafka;
 
 import io.ledgerline.it.harness.BrokerTarget;
+import io.ledgerline.it.harness.Ports;
 import io.ledgerline.it.harness.TempDirs;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -14,10 +15,7 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +43,7 @@ public final class KafkaTarget implements BrokerTarget {
     private static final Map<String, String> KAFKA_NAMES = Map.of("file.delete.delay.ms", "log.segment.delete.delay.ms");
 
     private final Map<String, Object> props;
+    /** Deleted on {@link #close()}; null when the caller owns the log dir. */
     private final Path logDir;
     private final int brokerPort;
     private KafkaRaftServer server;
@@ -60,44 +59,51 @@ public final class KafkaTarget implements BrokerTarget {
         try {
             // Both ports are fixed before the start: the controller's goes into the static voter set, the
             // broker's must stay the same across restart() so that existing clients reconnect.
-            int brokerPort = freePort();
-            int controllerPort = freePort();
-            Map<String, Object> props = new HashMap<>();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            props.put("log.dirs", logDir.toString());
-            // A single node: every internal topic has one replica.
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "1");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("transaction.state.log.num.partitions", "1");
-            props.put("share.coordinator.state.topic.replication.factor", "1");
-            props.put("share.coordinator.state.topic.min.isr", "1");
-            // Test speed, not semantics: no 3 s wait before the first rebalance, no 30 s wait before the
-            // first retention check (Ledgerline has neither delay).
-            props.put("group.initial.rebalance.delay.ms", "0");
-            props.put("log.initial.task.delay.ms", "0");
-            props.put("num.network.threads", "2");
-            props.put("num.io.threads", "2");
-            for (Map.Entry<String, String> e : settings.entrySet()) {
-                if (LEDGERLINE_ONLY.contains(e.getKey())) continue;
-                props.put(KAFKA_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue());
-            }
-            format(new KafkaConfig(props), logDir);
-            KafkaTarget target = new KafkaTarget(props, logDir, brokerPort);
-            target.startServer();
-            return target;
+            return startOn(logDir, Ports.free(), Ports.free(), settings, true);
         } catch (Exception | Error e) {
             TempDirs.delete(logDir);
             throw e;
         }
+    }
+
+    /**
+     * Starts on {@code logDir}, formatting it first if it is empty (a restart after a crash finds it formatted);
+     * {@code ownsLogDir}: {@link #close()} deletes it.
+     */
+    public static BrokerTarget startOn(Path logDir, int brokerPort, int controllerPort, Map<String, String> settings,
+                                       boolean ownsLogDir) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("log.dirs", logDir.toString());
+        // A single node: every internal topic has one replica.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        // Test speed, not semantics: no 3 s wait before the first rebalance, no 30 s wait before the
+        // first retention check (Ledgerline has neither delay).
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("log.initial.task.delay.ms", "0");
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (LEDGERLINE_ONLY.contains(e.getKey())) continue;
+            props.put(KAFKA_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue());
+        }
+        if (!Files.exists(logDir.resolve("meta.properties"))) format(new KafkaConfig(props), logDir);
+        KafkaTarget target = new KafkaTarget(props, ownsLogDir ? logDir : null, brokerPort);
+        target.startServer();
+        return target;
     }
 
     private static void format(KafkaConfig config, Path logDir) throws Exception {
@@ -129,14 +135,6 @@ public final class KafkaTarget implements BrokerTarget {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public String name() {
         return "Apache Kafka " + AppInfoParser.getVersion() + " (KRaft, combined mode)";
@@ -165,7 +163,7 @@ public final class KafkaTarget implements BrokerTarget {
         try {
             stopServer();
         } finally {
-            TempDirs.delete(logDir);
+            if (logDir != null) TempDirs.delete(logDir);
         }
     }
 }
