@@ -38,8 +38,13 @@ public final class Clients {
 
     /** Idempotent producer, acks=all, byte[] keys and values; {@code overrides} win. */
     public static KafkaProducer<byte[], byte[]> producer(BrokerTarget broker, Map<String, Object> overrides) {
+        return producer(broker.bootstrapServers(), overrides);
+    }
+
+    /** {@link #producer(BrokerTarget, Map)} by address, for a child JVM that has no {@link BrokerTarget}. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, Map<String, Object> overrides) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
