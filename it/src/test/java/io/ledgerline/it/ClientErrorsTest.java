@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -103,6 +104,22 @@ class ClientErrorsTest {
 
             RecordMetadata small = producer.send(new ProducerRecord<>(topic, 0, null, new byte[1024])).get();
             assertThat(small.offset()).as("the rejected record took no offset").isZero();
+        }
+        assertThat(Clients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(1);
+    }
+
+    @Test
+    void recordWithoutAKeyOnACompactedTopicFailsWithInvalidRecordExceptionAndIsNotStored() throws Exception {
+        String topic = Clients.uniqueTopic("compacted");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Clients.createTopic(admin, topic, 1, Map.of("cleanup.policy", "compact"));
+
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
+            Future<RecordMetadata> unkeyed = producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {1}));
+            assertThatThrownBy(unkeyed::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidRecordException.class);
+
+            RecordMetadata keyed = producer.send(new ProducerRecord<>(topic, 0, new byte[] {'k'}, new byte[] {2})).get();
+            assertThat(keyed.offset()).as("the rejected record took no offset").isZero();
         }
         assertThat(Clients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(1);
     }
