@@ -95,32 +95,29 @@ class ClientErrorsTest {
     @Test
     void recordLargerThanTheTopicsMaxMessageBytesFailsWithRecordTooLargeExceptionAndIsNotStored() throws Exception {
         String topic = Clients.uniqueTopic("small-records");
-        TopicPartition tp = new TopicPartition(topic, 0);
         Clients.createTopic(admin, topic, 1, Map.of("max.message.bytes", "10240"));
-
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
-            Future<RecordMetadata> tooLarge = producer.send(new ProducerRecord<>(topic, 0, null, new byte[20 * 1024]));
-            assertThatThrownBy(tooLarge::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RecordTooLargeException.class);
-
-            RecordMetadata small = producer.send(new ProducerRecord<>(topic, 0, null, new byte[1024])).get();
-            assertThat(small.offset()).as("the rejected record took no offset").isZero();
-        }
-        assertThat(Clients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(1);
+        assertRefusedAndNotStored(new ProducerRecord<>(topic, 0, null, new byte[20 * 1024]), RecordTooLargeException.class,
+                new ProducerRecord<>(topic, 0, null, new byte[1024]));
     }
 
     @Test
     void recordWithoutAKeyOnACompactedTopicFailsWithInvalidRecordExceptionAndIsNotStored() throws Exception {
         String topic = Clients.uniqueTopic("compacted");
-        TopicPartition tp = new TopicPartition(topic, 0);
         Clients.createTopic(admin, topic, 1, Map.of("cleanup.policy", "compact"));
+        assertRefusedAndNotStored(new ProducerRecord<>(topic, 0, null, new byte[] {1}), InvalidRecordException.class,
+                new ProducerRecord<>(topic, 0, new byte[] {'k'}, new byte[] {2}));
+    }
 
+    /** {@code refused} fails with {@code error}; {@code accepted}, sent next, is the partition's first and only record. */
+    private static void assertRefusedAndNotStored(ProducerRecord<byte[], byte[]> refused, Class<? extends Exception> error,
+                                                  ProducerRecord<byte[], byte[]> accepted) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
-            Future<RecordMetadata> unkeyed = producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {1}));
-            assertThatThrownBy(unkeyed::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidRecordException.class);
+            Future<RecordMetadata> sent = producer.send(refused);
+            assertThatThrownBy(sent::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(error);
 
-            RecordMetadata keyed = producer.send(new ProducerRecord<>(topic, 0, new byte[] {'k'}, new byte[] {2})).get();
-            assertThat(keyed.offset()).as("the rejected record took no offset").isZero();
+            RecordMetadata stored = producer.send(accepted).get();
+            assertThat(stored.offset()).as("the refused record took no offset").isZero();
         }
-        assertThat(Clients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(1);
+        assertThat(Clients.offset(admin, new TopicPartition(refused.topic(), refused.partition()), OffsetSpec.latest())).isEqualTo(1);
     }
 }

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A group consumer in a child JVM, for tests that kill it with SIGKILL: no LeaveGroup, no close, so the broker
@@ -23,18 +22,17 @@ import java.util.concurrent.TimeUnit;
  * each rebalance and "PROCESSED value" for each record before its batch is committed (commitSync after
  * processing); this side collects both.
  */
-public final class ChildGroupMember implements AutoCloseable {
-    private final Process process;
+public final class ChildGroupMember extends ChildApp {
     public final List<String> processed = new CopyOnWriteArrayList<>();
     public final Set<Integer> assignment = ConcurrentHashMap.newKeySet();
 
     /** Starts a child consuming {@code topic} in {@code group}, sleeping {@code delayMs} per record (simulated work). */
     public ChildGroupMember(BrokerTarget broker, String group, String topic, long delayMs) throws IOException {
-        process = ChildJvm.start(ChildGroupMember.class.getName(), broker.bootstrapServers(), group, topic, Long.toString(delayMs));
-        ChildJvm.pump(process, "child group member", this::onLine);
+        launch("child group member", ChildGroupMember.class.getName(), broker.bootstrapServers(), group, topic, Long.toString(delayMs));
     }
 
-    private void onLine(String line) {
+    @Override
+    protected void onLine(String line) {
         if (line.startsWith("PROCESSED ")) {
             processed.add(line.substring("PROCESSED ".length()));
         } else if (line.startsWith("ASSIGNED")) {
@@ -43,17 +41,6 @@ public final class ChildGroupMember implements AutoCloseable {
             assignment.retainAll(now);
             assignment.addAll(now);
         }
-    }
-
-    /** SIGKILL: no LeaveGroup, no commit, no socket shutdown beyond what the kernel does. */
-    public void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(Clients.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) kill9();
     }
 
     /** Args: bootstrap servers, group, topic, processing delay per record in ms. */

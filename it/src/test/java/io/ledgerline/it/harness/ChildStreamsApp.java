@@ -14,7 +14,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Kafka Streams application with {@code processing.guarantee=exactly_once_v2} in a child JVM, for tests
@@ -22,34 +21,16 @@ import java.util.concurrent.TimeUnit;
  * from {@value #TRANSFERS} (account → signed amount, one record per debit or credit) and writes every new
  * balance to {@value #BALANCES}.
  */
-public final class ChildStreamsApp implements AutoCloseable {
+public final class ChildStreamsApp extends ChildApp {
     public static final String APPLICATION_ID = "balances-app";
     public static final String TRANSFERS = "transfers";
     public static final String BALANCES = "balances";
     /** The changelog topic Streams creates for the balances store. */
     public static final String CHANGELOG = APPLICATION_ID + "-balances-store-changelog";
 
-    private final Process process;
-
     /** Starts the application on {@code stateDir}, which a later run on the same dir finds (as after a crash). */
     public ChildStreamsApp(BrokerTarget broker, Path stateDir) throws IOException {
-        process = ChildJvm.start(ChildStreamsApp.class.getName(), broker.bootstrapServers(), stateDir.toString());
-        ChildJvm.pump(process, "child streams app", line -> { });
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** SIGKILL: no commit, no abort, no LeaveGroup, the local state store left as it was. */
-    public void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(Clients.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) kill9();
+        launch("child streams app", ChildStreamsApp.class.getName(), broker.bootstrapServers(), stateDir.toString());
     }
 
     /** Args: bootstrap servers, state dir. Runs until killed. */

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,38 +25,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * work inside the transaction, so a kill most likely lands in one. The child ({@link #main}) prints
  * "COMMITTED n" after each commit of n records; this side counts the commits.
  */
-public final class ChildTransformApp implements AutoCloseable {
-    private final Process process;
+public final class ChildTransformApp extends ChildApp {
     private final AtomicInteger commits = new AtomicInteger();
 
     /** Starts the application; {@code delayMs} of simulated work per record, spent inside the transaction. */
     public ChildTransformApp(BrokerTarget broker, String group, String in, String out, String transactionalId, long delayMs)
             throws IOException {
-        process = ChildJvm.start(ChildTransformApp.class.getName(), broker.bootstrapServers(), group, in, out, transactionalId,
+        launch("child transform app", ChildTransformApp.class.getName(), broker.bootstrapServers(), group, in, out, transactionalId,
                 Long.toString(delayMs));
-        ChildJvm.pump(process, "child transform app", line -> {
-            if (line.startsWith("COMMITTED ")) commits.incrementAndGet();
-        });
+    }
+
+    @Override
+    protected void onLine(String line) {
+        if (line.startsWith("COMMITTED ")) commits.incrementAndGet();
     }
 
     /** Transactions this run has committed so far. */
     public int commits() {
         return commits.get();
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** SIGKILL: no commit, no abort, no LeaveGroup. */
-    public void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(Clients.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) kill9();
     }
 
     /** Args: bootstrap servers, group, input topic, output topic, transactional id, work per record in ms. */
