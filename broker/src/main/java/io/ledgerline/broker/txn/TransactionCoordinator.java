@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.ConcurrentTransactionsException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -394,8 +395,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             try {
                 AppendResult a = partition.appendMarker(prepared.producerId(), prepared.epoch(), type, COORDINATOR_EPOCH);
                 durable.add(partition.durable(a.lastOffset()));
-            } catch (InvalidProducerEpochException ex) {
-                // A newer epoch of this producer id already wrote there, which only a later decision can do.
+            } catch (InvalidProducerEpochException | TransactionCoordinatorFencedException ex) {
+                // A newer epoch of this producer id already wrote there, which only a later decision can do (or an
+                // operator's WriteTxnMarkers did). As Kafka's coordinator: that marker is given up, not retried.
                 log.warn("{}: {} marker of {} skipped: {}", tp, type, e.id, ex.getMessage());
             } catch (RuntimeException ex) {
                 return CompletableFuture.failedFuture(ex);
