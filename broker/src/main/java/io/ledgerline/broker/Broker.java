@@ -32,6 +32,7 @@ import io.ledgerline.broker.txn.ListTransactionsHandler;
 import io.ledgerline.broker.txn.TransactionCoordinator;
 import io.ledgerline.broker.txn.TransactionLog;
 import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
+import io.ledgerline.broker.txn.WriteTxnMarkersHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -117,6 +118,7 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
                     .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                     .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
+                    .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(topics))
                     .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
                             ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
             AdminApis.register(table, topics, cluster, config);
