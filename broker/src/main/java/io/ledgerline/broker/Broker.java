@@ -89,7 +89,9 @@ public final class Broker implements AutoCloseable {
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
             this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
-                            config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS)), System::currentTimeMillis);
+                            config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
+                            config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
+                            config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), System::currentTimeMillis);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
