@@ -32,6 +32,7 @@ import io.ledgerline.broker.txn.ListTransactionsHandler;
 import io.ledgerline.broker.txn.TransactionCoordinator;
 import io.ledgerline.broker.txn.TransactionLog;
 import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
+import io.ledgerline.broker.txn.WriteTxnMarkersHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -88,7 +89,9 @@ public final class Broker implements AutoCloseable {
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
             this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
-                            config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS)), System::currentTimeMillis);
+                            config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
+                            config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
+                            config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), System::currentTimeMillis);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
@@ -117,6 +120,7 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
                     .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                     .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
+                    .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(topics))
                     .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
                             ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
             AdminApis.register(table, topics, cluster, config);

@@ -239,17 +239,20 @@ public final class PartitionLog {
         }
         for (Segment s : segments.tailMap(replaySegment).values()) {
             for (FileChannelRecordBatch b : s.records.batches()) {
-                if (b.baseOffset() >= from) applyToState(s, b, b.isControlBatch() ? controlType(b) : null);
+                if (b.baseOffset() >= from) applyToState(s, b, b.isControlBatch() ? endMarker(b) : null);
             }
         }
     }
 
-    /** The type of a stored control batch (its one record's key), UNKNOWN when unreadable. */
-    private static ControlRecordType controlType(RecordBatch b) {
+    /** The transaction marker a stored control batch holds, or null when it holds another control record or is unreadable. */
+    private static EndTransactionMarker endMarker(RecordBatch b) {
         try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
-            return it.hasNext() ? ControlRecordType.parse(it.next().key()) : ControlRecordType.UNKNOWN;
+            if (!it.hasNext()) return null;
+            Record r = it.next();
+            ControlRecordType type = ControlRecordType.parse(r.key());
+            return type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT ? EndTransactionMarker.deserialize(r) : null;
         } catch (RuntimeException e) {
-            return ControlRecordType.UNKNOWN;
+            return null;
         }
     }
 
@@ -257,7 +260,8 @@ public final class PartitionLog {
      * Applies a batch written at {@code seg} (appended, or replayed by recovery) to the producer and transaction
      * state. Holds {@link #lock}, or runs in {@link #load} before the log is shared.
      */
-    private void applyToState(Segment seg, RecordBatch b, ControlRecordType type) {
+    private void applyToState(Segment seg, RecordBatch b, EndTransactionMarker marker) {
+        assert b.isControlBatch() || marker == null : "only a control batch holds a marker";
         if (!b.isControlBatch()) {
             if (producers.update(b)) {
                 synchronized (undecided) {
@@ -266,9 +270,9 @@ public final class PartitionLog {
             }
             return;
         }
-        if (!b.hasProducerId() || (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT)) return;
-        ProducerStateManager.CompletedTxn c = producers.completeTxn(b.producerId(), b.producerEpoch(), b.baseOffset(),
-                type == ControlRecordType.ABORT);
+        if (!b.hasProducerId() || marker == null) return;
+        ProducerStateManager.CompletedTxn c = producers.completeTxn(b.producerId(), b.producerEpoch(),
+                marker.coordinatorEpoch(), b.baseOffset(), marker.controlType() == ControlRecordType.ABORT);
         if (c == null) return;
         if (c.aborted()) {
             long nextOpen = producers.firstOngoingOffset();
@@ -316,22 +320,37 @@ public final class PartitionLog {
 
     /**
      * Appends the end marker of {@code producerId}'s transaction: a control batch with Kafka's
-     * EndTransactionMarker ({@code COMMIT} or {@code ABORT}). Only the broker's transaction coordinator calls
-     * this; producers cannot write control batches. A marker with an epoch older than the producer's here is
-     * InvalidProducerEpochException; a newer one fences the older epoch. A marker for a producer with no open
-     * transaction here is stored all the same (the partition was added but got no records).
+     * EndTransactionMarker ({@code COMMIT} or {@code ABORT}), as a coordinator of transaction version 1 writes it.
+     * See {@link #appendMarker(long, short, ControlRecordType, int, short)}.
      */
     public AppendResult appendMarker(long producerId, short producerEpoch, ControlRecordType type, int coordinatorEpoch) {
+        return appendMarker(producerId, producerEpoch, type, coordinatorEpoch, (short) 1);
+    }
+
+    /**
+     * Appends the end marker of {@code producerId}'s transaction. Only the broker calls this (its transaction
+     * coordinator, and WriteTxnMarkers); producers cannot write control batches. A marker with an epoch older than
+     * the producer's here is InvalidProducerEpochException (with {@code transactionVersion} 2 or more, the same
+     * epoch too, but for the retry of a marker that already closed the transaction); a newer one fences the older
+     * epoch. A {@code coordinatorEpoch} older than that of the producer's previous marker here is
+     * TransactionCoordinatorFencedException. A marker for a producer with no open transaction here is stored all
+     * the same (the partition was added but got no records), as Kafka does; it changes neither the last stable
+     * offset nor the aborted-transaction index.
+     */
+    public AppendResult appendMarker(long producerId, short producerEpoch, ControlRecordType type, int coordinatorEpoch,
+                                     short transactionVersion) {
         if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT) {
             throw new IllegalArgumentException("a transaction marker is COMMIT or ABORT, not " + type);
         }
+        if (producerId < 0) throw new IllegalArgumentException("a transaction marker needs a producer id, not " + producerId);
         lock.lock();
         try {
             checkWritable();
-            producers.checkMarker(producerId, producerEpoch);
+            producers.checkMarker(producerId, producerEpoch, coordinatorEpoch, transactionVersion);
+            EndTransactionMarker marker = new EndTransactionMarker(type, coordinatorEpoch);
             MemoryRecords records = MemoryRecords.withEndTransactionMarker(0L, ctx.clockMs().getAsLong(), 0,
-                    producerId, producerEpoch, new EndTransactionMarker(type, coordinatorEpoch));
-            return write(records, records.batches().iterator().next(), config, type);
+                    producerId, producerEpoch, marker);
+            return write(records, records.batches().iterator().next(), config, marker);
         } finally {
             lock.unlock();
         }
@@ -343,7 +362,7 @@ public final class PartitionLog {
     }
 
     /** Assigns offsets to a validated batch, writes it, and applies it to the producer state. Holds {@link #lock}. */
-    private AppendResult write(MemoryRecords records, MutableRecordBatch batch, LogConfig cfg, ControlRecordType control) {
+    private AppendResult write(MemoryRecords records, MutableRecordBatch batch, LogConfig cfg, EndTransactionMarker marker) {
         assert lock.isHeldByCurrentThread();
         long now = ctx.clockMs().getAsLong();
         Position end = logEnd;
@@ -369,7 +388,7 @@ public final class PartitionLog {
             undoPartialWrite(seg, logEnd.position(), e);
             throw new KafkaStorageException(tp + ": write failed: " + e.getMessage(), e);
         }
-        applyToState(seg, batch, control);
+        applyToState(seg, batch, marker);
         Position newEnd = new Position(last + 1, seg, position + records.sizeInBytes());
         logEnd = newEnd;
         // Durable mode: ask for the fsync now, not only when someone waits in durable(): acks=0/1 producers

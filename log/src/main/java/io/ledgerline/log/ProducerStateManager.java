@@ -3,6 +3,7 @@ package io.ledgerline.log;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.nio.ByteBuffer;
@@ -30,13 +31,18 @@ import java.util.TreeMap;
  * the producer's transaction is open is INVALID_TXN_STATE. A marker may carry a newer epoch than the
  * producer's (the coordinator bumps the epoch to fence an older producer): the producer's epoch becomes the
  * marker's and its kept batches are dropped, so the next batch must start that epoch at sequence 0. A marker
- * with an older epoch is INVALID_PRODUCER_EPOCH.
+ * with an older epoch is INVALID_PRODUCER_EPOCH (with transaction version 2, whose coordinator bumps the epoch
+ * before every marker, also one with the same epoch, unless it is the retry of a marker that already closed the
+ * transaction). Each marker carries the epoch of the coordinator that wrote it; the producer keeps the latest
+ * one, and a marker from an older coordinator epoch is TRANSACTION_COORDINATOR_FENCED (as Kafka's
+ * ProducerAppendInfo).
  *
- * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout (version 2;
- * version 1, written before transactions existed, is the same without the version, the txnFirstOffset and the
- * aborted list):
+ * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout (version 3;
+ * version 2 is the same without coordinatorEpoch, read as -1; version 1, written before transactions existed,
+ * is version 2 without the version, the txnFirstOffset and the aborted list):
  * <pre>
- *   version:int32 = -2 | count:int32 | count × (producerId:int64, epoch:int16, txnFirstOffset:int64 (-1: none),
+ *   version:int32 = -3 | count:int32 | count × (producerId:int64, epoch:int16, coordinatorEpoch:int32 (-1: none),
+ *       txnFirstOffset:int64 (-1: none),
  *       n:int32, n × (firstSeq:int32, lastSeq:int32, firstOffset:int64, lastOffset:int64, maxTimestamp:int64))
  *   | abortedCount:int32 | abortedCount × (producerId:int64, firstOffset:int64, lastOffset:int64, lastStableOffset:int64)
  * </pre>
@@ -48,6 +54,9 @@ import java.util.TreeMap;
 final class ProducerStateManager {
     static final int BATCHES_KEPT = 5;
     private static final int SNAPSHOT_V2 = -2;
+    private static final int SNAPSHOT_V3 = -3;
+    /** A producer's coordinator epoch before its first marker here (Kafka's RecordBatch.NO_PARTITION_LEADER_EPOCH). */
+    static final int NO_COORDINATOR_EPOCH = -1;
 
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long maxTimestamp) {}
 
@@ -56,6 +65,8 @@ final class ProducerStateManager {
 
     private static final class Entry {
         short epoch;
+        /** Coordinator epoch of this producer's latest marker here. */
+        int coordinatorEpoch = NO_COORDINATOR_EPOCH;
         long txnFirstOffset = -1;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_KEPT);
 
@@ -105,12 +116,27 @@ final class ProducerStateManager {
         return null;
     }
 
-    /** Validates a transaction marker of {@code producerId} at {@code epoch} before append. */
-    void checkMarker(long producerId, short epoch) {
+    /**
+     * Validates a transaction marker of {@code producerId} at {@code epoch}, written by the coordinator at
+     * {@code coordinatorEpoch}, before append. {@code transactionVersion} is the marker's (WriteTxnMarkers v2):
+     * 2 or more checks the epoch as transaction version 2 does (see the class comment).
+     */
+    void checkMarker(long producerId, short epoch, int coordinatorEpoch, short transactionVersion) {
         Entry e = producers.get(producerId);
-        if (e != null && epoch < e.epoch) {
-            throw new InvalidProducerEpochException("marker for producer " + producerId + " has epoch " + epoch
-                    + " older than the current " + e.epoch);
+        short current = e == null ? RecordBatch.NO_PRODUCER_EPOCH : e.epoch;
+        boolean tv2 = transactionVersion >= 2;
+        if (tv2 ? epoch <= current : epoch < current) {
+            boolean retryOfCompleted = tv2 && epoch == current
+                    && (e == null || e.txnFirstOffset < 0 || epoch == Short.MAX_VALUE);
+            if (!retryOfCompleted) {
+                throw new InvalidProducerEpochException("marker for producer " + producerId + " has epoch " + epoch
+                        + ", which is " + (tv2 ? "<=" : "<") + " the current " + current + " (transaction version "
+                        + transactionVersion + ")");
+            }
+        }
+        if (e != null && coordinatorEpoch < e.coordinatorEpoch) {
+            throw new TransactionCoordinatorFencedException("marker for producer " + producerId + " has coordinator epoch "
+                    + coordinatorEpoch + ", older than " + e.coordinatorEpoch + " of its previous marker");
         }
     }
 
@@ -138,12 +164,13 @@ final class ProducerStateManager {
      * Records an appended (or recovered) end marker. Returns the transaction it closed, or null when the producer
      * had none open here (a partition added to a transaction that wrote nothing to it).
      */
-    CompletedTxn completeTxn(long producerId, short epoch, long markerOffset, boolean aborted) {
+    CompletedTxn completeTxn(long producerId, short epoch, int coordinatorEpoch, long markerOffset, boolean aborted) {
         Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
         if (epoch != e.epoch) {
             e.epoch = epoch;
             e.batches.clear();
         }
+        e.coordinatorEpoch = coordinatorEpoch;
         if (e.txnFirstOffset < 0) return null;
         long first = e.txnFirstOffset;
         e.txnFirstOffset = -1;
@@ -184,7 +211,8 @@ final class ProducerStateManager {
         List<ActiveProducer> out = new ArrayList<>();
         producers.forEach((id, e) -> {
             BatchMetadata last = e.batches.peekLast();
-            out.add(new ActiveProducer(id, e.epoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(), e.txnFirstOffset));
+            out.add(new ActiveProducer(id, e.epoch, e.coordinatorEpoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(),
+                    e.txnFirstOffset));
         });
         return out;
     }
@@ -195,11 +223,11 @@ final class ProducerStateManager {
 
     ByteBuffer snapshot(List<AbortedTxn> aborted) {
         int size = 4 + 4 + 4 + aborted.size() * 32;
-        for (Entry e : producers.values()) size += 8 + 2 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
+        for (Entry e : producers.values()) size += 8 + 2 + 4 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
         ByteBuffer buf = ByteBuffer.allocate(size);
-        buf.putInt(SNAPSHOT_V2).putInt(producers.size());
+        buf.putInt(SNAPSHOT_V3).putInt(producers.size());
         producers.forEach((id, e) -> {
-            buf.putLong(id).putShort(e.epoch).putLong(e.txnFirstOffset).putInt(e.batches.size());
+            buf.putLong(id).putShort(e.epoch).putInt(e.coordinatorEpoch).putLong(e.txnFirstOffset).putInt(e.batches.size());
             for (BatchMetadata b : e.batches) {
                 buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
                         .putLong(b.maxTimestamp());
@@ -215,13 +243,15 @@ final class ProducerStateManager {
     static ProducerStateManager fromSnapshot(ByteBuffer buf) {
         ProducerStateManager m = new ProducerStateManager();
         int first = buf.getInt();
-        boolean v2 = first == SNAPSHOT_V2;
+        boolean v3 = first == SNAPSHOT_V3;
+        boolean v2 = v3 || first == SNAPSHOT_V2; // v2 and later: txnFirstOffset and the aborted list
         int count = v2 ? buf.getInt() : first;
         if (count < 0) throw new IllegalStateException("bad producer count " + count);
         for (int i = 0; i < count; i++) {
             long id = buf.getLong();
             Entry e = new Entry();
             e.epoch = buf.getShort();
+            if (v3) e.coordinatorEpoch = buf.getInt();
             if (v2) e.txnFirstOffset = buf.getLong();
             int n = buf.getInt();
             if (n < 0 || n > BATCHES_KEPT) throw new IllegalStateException("bad batch count " + n);

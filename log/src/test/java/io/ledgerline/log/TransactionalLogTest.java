@@ -6,6 +6,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -252,6 +253,74 @@ class TransactionalLogTest {
             assertThat(readCommitted(recovered, 1 << 20)).containsExactly("a", "b");
             assertThatThrownBy(() -> recovered.append(txn(P1, (short) 0, 2, "zombie"))).isInstanceOf(InvalidProducerEpochException.class);
         }
+    }
+
+    static ActiveProducer producer(PartitionLog log, long pid) {
+        return log.activeProducers().stream().filter(a -> a.producerId() == pid).findFirst().orElseThrow();
+    }
+
+    @Test
+    void olderCoordinatorEpochIsFencedAndTheLatestOneSurvivesUncleanAndCleanRestarts() throws IOException {
+        try (Harness h = new Harness(root, false)) {
+            PartitionLog log = h.open(TestLogs.config(), false);
+            log.append(txn(P1, (short) 0, 0, "x"));
+            assertThat(producer(log, P1).coordinatorEpoch()).as("no marker yet").isEqualTo(-1);
+            log.appendMarker(P1, (short) 0, ABORT, 3);
+            assertThat(producer(log, P1).coordinatorEpoch()).isEqualTo(3);
+            log.append(txn(P1, (short) 0, 1, "y"));
+            long end = log.logEndOffset();
+            assertThatThrownBy(() -> log.appendMarker(P1, (short) 0, COMMIT, 2)).isInstanceOf(TransactionCoordinatorFencedException.class);
+            assertThat(log.logEndOffset()).as("nothing written").isEqualTo(end);
+            assertThat(producer(log, P1).currentTxnStartOffset()).as("still open").isEqualTo(2);
+            h.flush();
+
+            // No snapshot yet: the unclean restart replays the markers.
+            h.crashAndRestart();
+            PartitionLog replayed = h.open(TestLogs.config(), false);
+            assertThat(producer(replayed, P1).coordinatorEpoch()).isEqualTo(3);
+            assertThatThrownBy(() -> replayed.appendMarker(P1, (short) 0, COMMIT, 2)).isInstanceOf(TransactionCoordinatorFencedException.class);
+            replayed.appendMarker(P1, (short) 0, COMMIT, 4);
+            replayed.close();
+
+            // The clean close wrote a snapshot: it carries the coordinator epoch.
+            PartitionLog reopened = h.open(TestLogs.config(), true);
+            assertThat(producer(reopened, P1).coordinatorEpoch()).isEqualTo(4);
+            assertThatThrownBy(() -> reopened.appendMarker(P1, (short) 0, ABORT, 3)).isInstanceOf(TransactionCoordinatorFencedException.class);
+            assertThat(readCommitted(reopened, 1 << 20)).containsExactly("y");
+        }
+    }
+
+    @Test
+    void transactionVersion2MarkerNeedsABumpedEpochUnlessItRetriesACompletedOne() throws IOException {
+        try (Harness h = new Harness(root, false)) {
+            PartitionLog log = h.open(TestLogs.config(), false);
+            log.append(txn(P1, (short) 0, 0, "x"));
+            long end = log.logEndOffset();
+            assertThatThrownBy(() -> log.appendMarker(P1, (short) 0, ABORT, 0, (short) 2))
+                    .as("same epoch, transaction open").isInstanceOf(InvalidProducerEpochException.class);
+            assertThat(log.logEndOffset()).isEqualTo(end);
+            log.appendMarker(P1, (short) 1, ABORT, 0, (short) 2);
+            long afterAbort = log.logEndOffset();
+            log.appendMarker(P1, (short) 1, ABORT, 0, (short) 2);
+            assertThat(log.logEndOffset()).as("a retry of the completed marker is stored, harmless").isEqualTo(afterAbort + 1);
+            assertThat(log.collectAborted(0, Long.MAX_VALUE)).as("the retry aborts nothing more").hasSize(1);
+
+            // Transaction version 1 keeps the epoch across transactions: the same epoch is fine.
+            log.append(txn(P1, (short) 1, 0, "y"));
+            log.appendMarker(P1, (short) 1, COMMIT, 0, (short) 1);
+            assertThat(readCommitted(log, 1 << 20)).containsExactly("y");
+            assertThatThrownBy(() -> log.appendMarker(P2, (short) -2, ABORT, 0)).as("older than an unknown producer's -1")
+                    .isInstanceOf(InvalidProducerEpochException.class);
+        }
+    }
+
+    @Test
+    void version2SnapshotWithoutCoordinatorEpochsIsRead() {
+        ByteBuffer v2 = ByteBuffer.allocate(4 + 4 + (8 + 2 + 8 + 4) + 4);
+        v2.putInt(-2).putInt(1).putLong(P1).putShort((short) 7).putLong(42).putInt(0).putInt(0).flip();
+        ProducerStateManager m = ProducerStateManager.fromSnapshot(v2);
+        assertThat(m.describe()).containsExactly(new ActiveProducer(P1, (short) 7, -1, -1, -1, 42));
+        assertThat(m.firstOngoingOffset()).isEqualTo(42);
     }
 
     @Test

@@ -83,6 +83,11 @@ public final class BrokerConfig {
             "Largest transaction.timeout.ms a transactional producer may ask for (ms, Kafka's default: 15 minutes).");
     public static final Setting TRANSACTION_ABORT_CHECK_INTERVAL_MS = define("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000",
             "How often ongoing transactions are checked against their timeout; a timed-out one is aborted (ms, Kafka's default).");
+    public static final Setting TRANSACTIONAL_ID_EXPIRATION_MS = define("transactional.id.expiration.ms", "604800000",
+            "A transactional id with no transaction in progress that has not been updated for this long is removed; "
+            + "its next producer gets a new producer id (ms, Kafka's default: 7 days).");
+    public static final Setting TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = define("transaction.remove.expired.transaction.cleanup.interval.ms",
+            "3600000", "How often transactional ids are checked for expiration (ms, Kafka's default: 1 hour).");
 
     private final Map<String, String> values;
 
@@ -128,6 +133,10 @@ public final class BrokerConfig {
         }
         if (longValue(OFFSETS_RETENTION_MINUTES) < 1) throw new IllegalArgumentException("offsets.retention.minutes must be >= 1");
         if (longValue(OFFSETS_RETENTION_CHECK_INTERVAL_MS) < 1) throw new IllegalArgumentException("offsets.retention.check.interval.ms must be >= 1");
+        if (intValue(TRANSACTION_MAX_TIMEOUT_MS) < 1) throw new IllegalArgumentException("transaction.max.timeout.ms must be >= 1");
+        for (Setting s : new Setting[] {TRANSACTION_ABORT_CHECK_INTERVAL_MS, TRANSACTIONAL_ID_EXPIRATION_MS, TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS}) {
+            if (longValue(s) < 1) throw new IllegalArgumentException(s.key() + " must be >= 1");
+        }
         hostPort(LISTEN);
     }
 

@@ -43,7 +43,7 @@ public final class DescribeProducersHandler implements ApiHandler {
                 for (ActiveProducer a : log.activeProducers()) {
                     pr.activeProducers().add(new DescribeProducersResponseData.ProducerState().setProducerId(a.producerId())
                             .setProducerEpoch(a.epoch()).setLastSequence(a.lastSequence()).setLastTimestamp(a.lastTimestamp())
-                            .setCoordinatorEpoch(TransactionCoordinator.COORDINATOR_EPOCH).setCurrentTxnStartOffset(a.currentTxnStartOffset()));
+                            .setCoordinatorEpoch(a.coordinatorEpoch()).setCurrentTxnStartOffset(a.currentTxnStartOffset()));
                 }
             }
         }

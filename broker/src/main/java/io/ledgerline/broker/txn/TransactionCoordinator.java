@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.ConcurrentTransactionsException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -49,12 +50,19 @@ import com.google.re2j.Pattern;
  * finishes it (a marker written twice is harmless: the second finds no open transaction). A partition that
  * cannot take its marker (offline after a storage failure) is retried every {@value #MARKER_RETRY_MS} ms.
  *
+ * <p>Expiration (Kafka's transactional.id.expiration.ms): a transactional id with no transaction in progress
+ * (Empty, CompleteCommit, CompleteAbort) and not updated for that long is removed by a tombstone (a record with no
+ * value) in the transaction log, so a replay forgets it too; the next InitProducerId with it gets a new producer
+ * id. The scan runs every {@code removeExpiredIntervalMs}. A removed {@link Entry} is marked so: a request that
+ * found it just before reads no state (as for an unknown id), and InitProducerId answers CONCURRENT_TRANSACTIONS
+ * (as while the tombstone is in flight), so that the client's retry looks the id up again.
+ *
  * <p>The KIP-890 check ({@link #appendIfInTransaction}) and the append it guards run under the transactional
  * id's monitor, and so do state changes: no marker can land between a produce's check and its write.
  *
  * <p>Threads: each transactional id's {@link Entry} is guarded by its own monitor; nothing blocks under it
- * (appends to the transaction log return a durability future). Continuations and the timeout scan run on this
- * coordinator's single-thread executor.
+ * (appends to the transaction log return a durability future). Continuations, the timeout scan and the
+ * expiration scan run on this coordinator's single-thread executor.
  */
 public final class TransactionCoordinator implements TransactionVerifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
@@ -67,8 +75,18 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      *                                       transaction.max.timeout.ms)
      * @param abortTimedOutCheckIntervalMs   how often ongoing transactions are checked for their timeout
      *                                       (Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms)
+     * @param transactionalIdExpirationMs    how long a transactional id with no transaction in progress is kept
+     *                                       after its last update (Kafka's transactional.id.expiration.ms)
+     * @param removeExpiredIntervalMs        how often transactional ids are checked for expiration (Kafka's
+     *                                       transaction.remove.expired.transaction.cleanup.interval.ms)
      */
-    public record Settings(int transactionMaxTimeoutMs, long abortTimedOutCheckIntervalMs) {}
+    public record Settings(int transactionMaxTimeoutMs, long abortTimedOutCheckIntervalMs, long transactionalIdExpirationMs,
+                           long removeExpiredIntervalMs) {
+        public Settings {
+            assert transactionMaxTimeoutMs > 0 && abortTimedOutCheckIntervalMs > 0 && transactionalIdExpirationMs > 0
+                    && removeExpiredIntervalMs > 0 : "checked by BrokerConfig";
+        }
+    }
 
     /** Where the consumer offsets of transactions live: the group coordinator (see GroupCoordinator#completeTxn). */
     @FunctionalInterface
@@ -84,11 +102,15 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         }
     }
 
-    /** One transactional id: its durable state and whether a change of it is in flight. */
+    /**
+     * One transactional id: its durable state, whether a change of it is in flight, and whether it was removed
+     * (expired: no longer in {@link #entries}, its state null; a removed entry never changes again).
+     */
     private static final class Entry {
         final String id;
         TxnMetadata current;
         boolean pending;
+        boolean removed;
 
         Entry(String id) {
             this.id = id;
@@ -129,26 +151,46 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         log.info("{} transactional id(s) loaded, {} transaction(s) to complete", entries.size(), completing);
         executor.scheduleWithFixedDelay(this::abortTimedOut, settings.abortTimedOutCheckIntervalMs(),
                 settings.abortTimedOutCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::expireTransactionalIds, settings.removeExpiredIntervalMs(),
+                settings.removeExpiredIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    /** The only way state changes: at start for every stored record, at run time once a record is durable. */
+    /** Replay at start: the stored record's state for its transactional id, or the id forgotten (a tombstone). */
     private void replay(TxnRecord r) {
-        Entry e = entries.computeIfAbsent(r.transactionalId(), Entry::new);
+        if (r.value() == null) {
+            Entry gone = entries.remove(r.transactionalId());
+            if (gone != null) apply(gone, null);
+            return;
+        }
+        apply(entries.computeIfAbsent(r.transactionalId(), Entry::new), r.value());
+    }
+
+    /**
+     * The only way state changes: at start for every stored record, at run time once a record is durable. A null
+     * {@code next} (a tombstone) removes the transactional id.
+     */
+    private void apply(Entry e, TxnMetadata next) {
         synchronized (e) {
-            e.current = r.value();
+            assert !e.removed : "a removed transactional id never changes again";
+            e.current = next;
+            if (next == null) {
+                e.removed = true;
+                entries.remove(e.id, e);
+            }
         }
     }
 
-    /** Appends {@code next} as {@code e}'s new state; applies it once durable. Holds e's monitor. */
+    /** Appends {@code next} (null: a tombstone) as {@code e}'s new state; applies it once durable. Holds e's monitor. */
     private CompletableFuture<Void> write(Entry e, TxnMetadata next) {
         assert Thread.holdsLock(e) : "state changes of a transactional id are serialized by its monitor";
         assert !e.pending : "one change in flight per transactional id";
+        assert !e.removed : "a removed transactional id is looked up again, not written";
         e.pending = true;
         TxnRecord record = new TxnRecord(e.id, next);
         return txnLog.append(record, clock.getAsLong()).handleAsync((v, err) -> {
             synchronized (e) {
                 e.pending = false;
-                if (err == null) replay(record);
+                if (err == null) apply(e, next);
             }
             if (err != null) throw err instanceof CompletionException ce ? ce : new CompletionException(err);
             return null;
@@ -173,7 +215,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         TxnMetadata next;
         boolean fence = false;
         synchronized (e) {
-            if (e.pending) return CompletableFuture.completedFuture(InitResult.of(Errors.CONCURRENT_TRANSACTIONS));
+            // Removed (expired) since the lookup: as while its tombstone is in flight, the client retries, and the
+            // retry's lookup finds the id new.
+            if (e.pending || e.removed) return CompletableFuture.completedFuture(InitResult.of(Errors.CONCURRENT_TRANSACTIONS));
             TxnMetadata cur = e.current;
             long now = clock.getAsLong();
             if (cur == null) {
@@ -394,8 +438,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             try {
                 AppendResult a = partition.appendMarker(prepared.producerId(), prepared.epoch(), type, COORDINATOR_EPOCH);
                 durable.add(partition.durable(a.lastOffset()));
-            } catch (InvalidProducerEpochException ex) {
-                // A newer epoch of this producer id already wrote there, which only a later decision can do.
+            } catch (InvalidProducerEpochException | TransactionCoordinatorFencedException ex) {
+                // A newer epoch of this producer id already wrote there, which only a later decision can do (or an
+                // operator's WriteTxnMarkers did). As Kafka's coordinator: that marker is given up, not retried.
                 log.warn("{}: {} marker of {} skipped: {}", tp, type, e.id, ex.getMessage());
             } catch (RuntimeException ex) {
                 return CompletableFuture.failedFuture(ex);
@@ -447,6 +492,31 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             if (written != null) {
                 written.thenCompose(v -> complete(e)).whenComplete((v, err) -> {
                     if (err != null) retryComplete(e);
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ expiration
+
+    /**
+     * Removes every transactional id with no transaction in progress whose last update is at least
+     * transactional.id.expiration.ms old (as Kafka: {@code updateMs <= now - expiration}), by a tombstone.
+     */
+    void expireTransactionalIds() {
+        long now = clock.getAsLong();
+        for (Entry e : entries.values()) {
+            synchronized (e) {
+                TxnMetadata cur = e.current;
+                if (cur == null || e.pending || e.removed || !cur.state().expirable()
+                        || cur.updateMs() > now - settings.transactionalIdExpirationMs()) {
+                    continue;
+                }
+                log.info("transactional id {}: {} and not updated for {} ms (transactional.id.expiration.ms {}): removing it "
+                        + "(producer {} epoch {})", e.id, cur.state().kafkaName(), now - cur.updateMs(),
+                        settings.transactionalIdExpirationMs(), cur.producerId(), cur.epoch());
+                write(e, null).whenComplete((v, err) -> {
+                    if (err != null) log.warn("transactional id {}: its tombstone could not be written; kept for now", e.id, err);
                 });
             }
         }

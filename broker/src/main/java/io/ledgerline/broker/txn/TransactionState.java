@@ -9,7 +9,8 @@ package io.ledgerline.broker.txn;
  *     └──InitProducerId (epoch bump)─────┘  └──AddPartitions (from a Complete* state: the next transaction)
  * </pre>
  * InitProducerId on an Ongoing transaction, and the transaction timeout, abort it with a bumped epoch
- * (PrepareAbort), which fences the producer that held it.
+ * (PrepareAbort), which fences the producer that held it. An id left in Empty, CompleteCommit or CompleteAbort for
+ * transactional.id.expiration.ms is removed (Kafka's Dead state is the tombstone in flight).
  */
 public enum TransactionState {
     EMPTY("Empty", 0),
@@ -34,6 +35,11 @@ public enum TransactionState {
 
     boolean completing() {
         return this == PREPARE_COMMIT || this == PREPARE_ABORT;
+    }
+
+    /** No transaction in progress: the transactional id may expire (Kafka's isExpirationAllowed). */
+    boolean expirable() {
+        return this == EMPTY || this == COMPLETE_COMMIT || this == COMPLETE_ABORT;
     }
 
     static TransactionState byId(byte id) {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +47,11 @@ import java.util.Map;
  * ever closes the connection or gets an error code.
  *
  * <p>Inputs are built three ways: raw bytes; a valid header for an advertised API and version followed by
- * fuzzed body bytes; a valid request of a supported API with some bytes overwritten. Without JAZZER_FUZZ=1
+ * fuzzed body bytes; a valid request of a supported API with some bytes overwritten. Every API of the dispatch
+ * table is reached through the second way; the templates of the third are the APIs with the most to check
+ * (records, partition lists, markers). A stored input chooses its API by an index into the dispatch table and its
+ * template by an index into {@code templates()}: registering an API or adding a template changes what older inputs
+ * decode to, so re-point the ones kept for a reason (the crash-* inputs) when doing so. Without JAZZER_FUZZ=1
  * this runs as a regression test over the stored inputs; {@code JAZZER_FUZZ=1 mvn -pl broker test
  * -Dtest=RequestDecodingFuzzTest} fuzzes for maxDuration.
  */
@@ -149,7 +155,12 @@ class RequestDecodingFuzzTest {
                 new FetchRequest(fetch, (short) 12),
                 ListOffsetsRequest.Builder.forConsumer(false, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)
                         .setTargetTimes(lo.topics()).build((short) 10),
-                new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(1000)).build((short) 4));
+                new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(1000)).build((short) 4),
+                new WriteTxnMarkersRequest.Builder(new WriteTxnMarkersRequestData().setMarkers(List.of(
+                        new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(4242).setProducerEpoch((short) 0)
+                                .setCoordinatorEpoch(0).setTransactionResult(false).setTopics(List.of(
+                                        new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName("fuzz")
+                                                .setPartitionIndexes(List.of(0, 1))))))).build((short) 2));
         List<ByteBuffer> out = new ArrayList<>();
         int cid = 1;
         for (AbstractRequest r : requests) {

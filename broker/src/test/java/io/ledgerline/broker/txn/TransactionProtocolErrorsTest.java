@@ -3,6 +3,9 @@ package io.ledgerline.broker.txn;
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.log.AbortedTxn;
+import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
@@ -12,6 +15,12 @@ import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitio
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarker;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarkerTopic;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddOffsetsToTxnResponse;
@@ -29,15 +38,20 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -211,5 +225,95 @@ class TransactionProtocolErrorsTest {
         assertThat(txnOffsetCommit("wire-offsets", pid, epoch, "g-off", 9)).isEqualTo(Errors.NONE);
         assertThat(end("wire-offsets", pid, epoch, false)).isEqualTo(Errors.NONE);
         assertThat(fetchOffset("g-off", true)).as("the abort dropped offset 9").containsExactly(0, 5);
+    }
+
+    static WritableTxnMarker marker(long pid, short epoch, int coordinatorEpoch, boolean commit, TopicPartition... tps) {
+        WritableTxnMarker m = new WritableTxnMarker().setProducerId(pid).setProducerEpoch(epoch)
+                .setCoordinatorEpoch(coordinatorEpoch).setTransactionResult(commit);
+        for (TopicPartition tp : tps) {
+            WritableTxnMarkerTopic t = m.topics().stream().filter(x -> x.name().equals(tp.topic())).findFirst().orElse(null);
+            if (t == null) m.topics().add(t = new WritableTxnMarkerTopic().setName(tp.topic()).setPartitionIndexes(new ArrayList<>()));
+            t.partitionIndexes().add(tp.partition());
+        }
+        return m;
+    }
+
+    static Map<Long, Map<TopicPartition, Errors>> writeMarkers(int version, WritableTxnMarker... markers) throws IOException {
+        WriteTxnMarkersRequestData d = new WriteTxnMarkersRequestData().setMarkers(new ArrayList<>(List.of(markers)));
+        return ((WriteTxnMarkersResponse) client.send(new WriteTxnMarkersRequest.Builder(d).build((short) version))).errorsByProducerId();
+    }
+
+    /** The error of a one-marker, one-partition WriteTxnMarkers. */
+    static Errors writeMarker(int version, WritableTxnMarker marker) throws IOException {
+        Map<Long, Map<TopicPartition, Errors>> r = writeMarkers(version, marker);
+        assertThat(r).containsOnlyKeys(marker.producerId());
+        assertThat(r.get(marker.producerId())).hasSize(1);
+        return r.get(marker.producerId()).values().iterator().next();
+    }
+
+    /** A durable transactional batch of {@code pid}, as a producer no coordinator knows would leave it; its offset. */
+    static long openTransaction(PartitionLog log, long pid, short epoch, int seq) throws ExecutionException, InterruptedException {
+        var a = log.append(MemoryRecords.withTransactionalRecords(Compression.NONE, pid, epoch, seq,
+                new SimpleRecord(1L, null, "v".getBytes(StandardCharsets.UTF_8))));
+        log.durable(a.lastOffset()).get();
+        return a.baseOffset();
+    }
+
+    @Test
+    void writeTxnMarkersAnswersLikeKafkasBrokerAndIsDurableWhenAnswered() throws Exception {
+        broker.topics().create("markers", 2, Map.of());
+        TopicPartition m0 = new TopicPartition("markers", 0);
+        TopicPartition m1 = new TopicPartition("markers", 1);
+        PartitionLog log0 = broker.topics().partition("markers", 0);
+        long pid = 900_001;
+        short epoch = 3;
+        long first = openTransaction(log0, pid, epoch, 0);
+        assertThat(log0.lastStableOffset()).isEqualTo(first);
+
+        for (int version = 1; version <= 2; version++) {
+            assertThat(writeMarkers(version, marker(pid, epoch, 0, false, new TopicPartition("no-such-topic", 0),
+                    new TopicPartition("markers", 2), new TopicPartition("markers", -1))).get(pid))
+                    .as("v%d", version).hasSize(3).containsValue(Errors.UNKNOWN_TOPIC_OR_PARTITION).doesNotContainValue(Errors.NONE);
+        }
+        long end = log0.logEndOffset();
+        assertThat(writeMarker(1, marker(pid, (short) (epoch - 1), 0, false, m0))).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+        // Transaction version 2 (WriteTxnMarkers v2) bumps the epoch for every marker: the same one is stale.
+        assertThat(writeMarker(2, marker(pid, epoch, 0, false, m0).setTransactionVersion((byte) 2))).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+        assertThat(writeMarker(1, marker(-1, epoch, 0, false, m0))).as("no producer id").isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(writeMarker(1, marker(pid, epoch, TransactionCoordinator.COORDINATOR_EPOCH + 1, false, m0)))
+                .as("a coordinator epoch this broker never had").isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(log0.logEndOffset()).as("nothing written").isEqualTo(end);
+        assertThat(log0.lastStableOffset()).isEqualTo(first);
+
+        // The abort: durable when answered, the last stable offset moves on, the aborted index has it.
+        assertThat(writeMarker(1, marker(pid, epoch, 0, false, m0))).isEqualTo(Errors.NONE);
+        assertThat(log0.logEndOffset()).isEqualTo(end + 1);
+        assertThat(log0.highWatermark()).as("on disk when answered (WriteTxnMarkersDurabilityTest)").isEqualTo(end + 1);
+        assertThat(log0.lastStableOffset()).isEqualTo(end + 1);
+        List<AbortedTxn> aborted = log0.read(first, 1 << 20, true, IsolationLevel.READ_COMMITTED).abortedTransactions();
+        assertThat(aborted).containsExactly(new AbortedTxn(pid, first, end, end + 1));
+
+        // No open transaction there: Kafka stores the marker and answers NONE; it decides nothing.
+        assertThat(writeMarker(2, marker(pid, epoch, 0, true, m0))).isEqualTo(Errors.NONE);
+        assertThat(log0.logEndOffset()).isEqualTo(end + 2);
+        assertThat(log0.read(first, 1 << 20, true, IsolationLevel.READ_COMMITTED).abortedTransactions()).isEqualTo(aborted);
+
+        // A coordinator epoch older than that of the producer's last marker there is fenced.
+        long second = openTransaction(log0, pid, epoch, 1);
+        assertThat(writeMarker(1, marker(pid, epoch, -1, true, m0))).isEqualTo(Errors.TRANSACTION_COORDINATOR_FENCED);
+        assertThat(log0.lastStableOffset()).isEqualTo(second);
+        assertThat(writeMarker(1, marker(pid, epoch, 0, true, m0))).as("a commit").isEqualTo(Errors.NONE);
+        assertThat(log0.lastStableOffset()).isEqualTo(log0.logEndOffset());
+
+        // Response shape, as Kafka's: markers of one producer share an entry, a marker without partitions has
+        // none, a partition named twice in a marker gets one marker.
+        PartitionLog log1 = broker.topics().partition("markers", 1);
+        long end1 = log1.logEndOffset();
+        Map<Long, Map<TopicPartition, Errors>> shaped = writeMarkers(2, marker(7, (short) 0, 0, false, m1, m1),
+                marker(7, (short) 0, 0, false, m0), marker(8, (short) 0, 0, false));
+        assertThat(shaped).containsOnlyKeys(7L);
+        assertThat(shaped.get(7L)).containsEntry(m0, Errors.NONE).containsEntry(m1, Errors.NONE).hasSize(2);
+        assertThat(log1.logEndOffset()).isEqualTo(end1 + 1);
+        assertThat(writeMarkers(1)).isEmpty();
     }
 }
