@@ -2,6 +2,7 @@ package io.ledgerline.it.harness;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -90,9 +92,9 @@ public final class ChildJvm {
      * Reads a child's output on a daemon thread until the child dies: {@code onLine} sees every line, and lines
      * that look like trouble (ERROR, WARN, an exception) are echoed to the test's output with {@code label}.
      */
-    public static void pump(Process process, String label, java.util.function.Consumer<String> onLine) {
+    public static void pump(Process process, String label, Consumer<String> onLine) {
         Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     onLine.accept(line);
                     if (line.contains("ERROR") || line.contains("WARN") || line.contains("Exception")) {
