@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 
 /**
  * The client side of every workload: the official Java client (kafka-clients 4.4.0), the same code and the same
@@ -221,13 +222,15 @@ final class Driver {
 
     /**
      * What a transactional workload committed. {@code inWindow} counts the transactions whose commitTransaction()
-     * returned within the window (the throughput); {@code committed} also counts each producer's warm-up
-     * transaction and the one it finished after the deadline (what the topic must hold). {@code transactionUs}:
+     * returned within the window (the throughput); {@code committed} also counts the warm-up transactions and the
+     * one each producer finished after the deadline (what the topic must hold). {@code brokerCpuPerTransaction}:
+     * broker CPU seconds from the start of the window to the end of those last transactions, divided by the
+     * transactions committed in that time. {@code transactionUs}:
      * microseconds from beginTransaction() to commitTransaction() returning, of the transactions in the window.
      * Nearly all of it is inside commitTransaction(): send() only buffers, and the commit flushes the records and
      * waits for every request they need (AddPartitionsToTxn under transaction version 1, Produce, EndTxn).
      */
-    record Transactions(long inWindow, long committed, double seconds, Histogram transactionUs) {
+    record Transactions(long inWindow, long committed, double seconds, Histogram transactionUs, double brokerCpuPerTransaction) {
         double perSec() {
             return inWindow / seconds;
         }
@@ -237,12 +240,15 @@ final class Driver {
      * {@code producers} transactional producers (one KafkaProducer, one thread and one transactional.id each:
      * {@code topic + "-" + i}) loop for {@code durationMs}: beginTransaction, send {@link #TXN_RECORDS} 1 KiB
      * records alternating between partitions 0 and 1 of {@code topic}, commitTransaction (which flushes and
-     * blocks until the broker answers EndTxn). Each producer's initTransactions and one warm-up transaction run
-     * before the clock. A producer in the middle of a transaction at the deadline finishes it (committed, not
-     * counted as throughput). Any error fails the workload: nothing is aborted, so every transaction begun is
-     * committed, and {@link #verifyCommitted} can check the topic against the count.
+     * blocks until the broker answers EndTxn). Before the clock: each producer's initTransactions and one
+     * transaction, then {@code warmupMs} of the same loop by all producers (the broker's and the client's JIT;
+     * Kafka also creates its transaction log on the first InitProducerId). A producer in the middle of a
+     * transaction at the deadline finishes it (committed, not counted as throughput). Any error fails the
+     * workload: nothing is aborted, so every transaction begun is committed, and {@link #verifyCommitted} can
+     * check the topic against the count. {@code brokerCpuSeconds} reads the broker's CPU time.
      */
-    static Transactions transactions(String bootstrap, String topic, int producers, long durationMs) throws Exception {
+    static Transactions transactions(String bootstrap, String topic, int producers, long warmupMs, long durationMs,
+                                     DoubleSupplier brokerCpuSeconds) throws Exception {
         List<KafkaProducer<byte[], byte[]>> list = new ArrayList<>();
         Histogram transactionUs = new SynchronizedHistogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong inWindow = new AtomicLong();
@@ -258,6 +264,14 @@ final class Driver {
                 transaction(pr, topic, value, error);
                 committed.incrementAndGet();
             }
+            together(list, warmupMs, "bench-txn-warm-up", error, (pr, end) -> {
+                while (System.nanoTime() < end && error.get() == null) {
+                    transaction(pr, topic, value, error);
+                    committed.incrementAndGet();
+                }
+            });
+            long before = committed.get();
+            double cpu0 = brokerCpuSeconds.getAsDouble();
             together(list, durationMs, "bench-txn-producer", error, (pr, end) -> {
                 while (System.nanoTime() < end && error.get() == null) {
                     long t0 = System.nanoTime();
@@ -270,8 +284,10 @@ final class Driver {
                     }
                 }
             });
+            double cpu = brokerCpuSeconds.getAsDouble() - cpu0;
             if (error.get() != null) throw new IllegalStateException("transactions to " + topic + " failed", error.get());
-            return new Transactions(inWindow.get(), committed.get(), durationMs / 1000.0, transactionUs);
+            return new Transactions(inWindow.get(), committed.get(), durationMs / 1000.0, transactionUs,
+                    cpu / (committed.get() - before));
         } finally {
             for (KafkaProducer<byte[], byte[]> pr : list) pr.close(Duration.ofSeconds(10));
         }
