@@ -103,10 +103,11 @@ final class Driver {
     }
 
     /**
-     * The broker's finalized {@code transaction.version} feature level (0 when none is finalized: transaction
-     * version 1, AddPartitionsToTxn from the client and EndTxn ≤ v4; 2: KIP-890 part 2, partitions added by the
-     * broker at Produce and an epoch bump per transaction). Printed with the transactional workloads, because
-     * the two protocols differ in round trips.
+     * The broker's finalized {@code transaction.version} feature level: 0 when none is finalized (Ledgerline);
+     * below 2, the classic protocol (what Ledgerline's docs call transaction version 1: AddPartitionsToTxn from
+     * the client, EndTxn ≤ v4); 2, KIP-890 part 2 (partitions added by the broker at Produce, an epoch bump per
+     * transaction; Kafka 4.4's default for a new cluster). Printed with the transactional workloads, because the
+     * two protocols differ in round trips.
      */
     static short transactionVersion(String bootstrap) throws Exception {
         Properties p = new Properties();
