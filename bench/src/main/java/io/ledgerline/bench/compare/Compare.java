@@ -33,25 +33,40 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   full:  mvn -B -Pbench -pl bench -am verify -DskipTests       (docs/benchmarks.md; about 15 minutes)
+ *   some:  mvn -B -Pbench -pl bench -am verify -DskipTests -Dbench.args="--workloads txn_1,txn_n"
  *   smoke: CompareSmokeTest in the default build       (tiny workloads; both brokers start; the table prints)
  * </pre>
  * Options: {@code --smoke}, {@code --runs N}, {@code --targets LEDGERLINE,KAFKA}, {@code --workloads a,b}
- * (keys of {@link #FIGURES} prefixes), {@code --jfr TARGET} (record that broker with JFR's profile settings;
- * recordings kept in the work directory), {@code --keep} (keep data directories), {@code --work DIR}.
+ * (workload keys: p1_default, p16_default, p1_linger, catchup, p16_linger, latency, pA_4, pB_4, txn_1, txn_n;
+ * start-up and idle memory are measured in every session), {@code --jfr TARGET} (record that broker with JFR's
+ * profile settings; recordings kept in the work directory), {@code --keep} (keep data directories),
+ * {@code --work DIR}. The bench profile passes {@code -Dbench.args} (default {@code --full}) as the options. The
+ * exit status is 1 when a session failed (its error is listed under the tables).
  */
 public final class Compare {
 
-    /** Workload sizes. Full: about 80 s per broker session, nine sessions. */
+    /**
+     * Workload sizes. Full: about 120 s per broker session, nine sessions. {@code txnSessionWarmupMs}: the
+     * transactional workloads are preceded by this long of the {@code txnProducers} loop, untimed, so that both
+     * brokers' transaction paths are compiled by the JIT (with 4 s, the compiler threads were still the largest CPU
+     * users of either broker during the timed window, and Kafka's transactions/s with 8 producers was half of
+     * what it reached after 20 s); {@code txnWarmupMs}: each workload's own producers, untimed, before its clock.
+     */
     record Scale(String name, int runs, long throughputMs, long loadRecords, int rate, long latencyMs,
-                 int manyPartitionsA, int manyPartitionsB, int producers, long idleSettleMs) {
-        static final Scale FULL = new Scale("full", 3, 8_000, 1_048_576, 5_000, 10_000, 64, 256, 4, 2_000);
+                 int manyPartitionsA, int manyPartitionsB, int producers, int txnProducers, long txnSessionWarmupMs,
+                 long txnWarmupMs, long idleSettleMs) {
+        static final Scale FULL = new Scale("full", 3, 8_000, 1_048_576, 5_000, 10_000, 64, 256, 4, 8, 15_000, 1_000, 2_000);
         /** Checks the harness, not the brokers: every code path once, in well under a minute. */
-        static final Scale SMOKE = new Scale("smoke", 1, 300, 2_000, 500, 500, 4, 8, 2, 200);
+        static final Scale SMOKE = new Scale("smoke", 1, 300, 2_000, 500, 500, 4, 8, 2, 2, 100, 50, 200);
 
         Scale withRuns(int n) {
-            return new Scale(name, n, throughputMs, loadRecords, rate, latencyMs, manyPartitionsA, manyPartitionsB, producers, idleSettleMs);
+            return new Scale(name, n, throughputMs, loadRecords, rate, latencyMs, manyPartitionsA, manyPartitionsB, producers,
+                    txnProducers, txnSessionWarmupMs, txnWarmupMs, idleSettleMs);
         }
     }
+
+    /** What one transaction of the {@code txn_*} workloads writes, for the labels. */
+    private static final String TXN = Driver.TXN_RECORDS + " × 1 KiB records over " + Driver.TXN_PARTITIONS + " partitions";
 
     static List<Figure> figures(Scale s) {
         String lat = String.format("%,d rec/s, 1 partition", s.rate);
@@ -72,6 +87,8 @@ public final class Compare {
                 Figure.lower("e2e_p99", "end-to-end latency p99 at " + lat + " (ms)", 1.0),
                 Figure.lower("e2e_p999", "end-to-end latency p99.9 at " + lat + " (ms)", Double.NaN),
                 Figure.higher("catchup", String.format("consumer catch-up, %,d stored records, 1 partition (MiB/s)", s.loadRecords), 1.0),
+                Figure.higher("txn_1", "transactions/s, 1 transactional producer, " + TXN, Double.NaN),
+                Figure.higher("txn_n", "transactions/s, " + s.txnProducers + " transactional producers, " + TXN, Double.NaN),
                 Figure.lower("cpu_produce", "broker CPU per GiB produced, all produce-throughput workloads (s/GiB)", 0.7),
                 Figure.lower("cpu_consume", "broker CPU per GiB consumed, catch-up (s/GiB)", 0.7),
                 Figure.lower("disk_per_record", "disk per 1 KiB record, allocated blocks (bytes)", Double.NaN));
@@ -84,6 +101,19 @@ public final class Compare {
             f.add(Figure.lower("cpu_" + w, "broker CPU s/GiB: " + w.replace("pA", "p" + s.manyPartitionsA).replace("pB", "p" + s.manyPartitionsB), Double.NaN));
         }
         f.add(Figure.lower("cpu_latency", "broker CPU s/GiB: fixed-rate latency workload (produce + consume)", Double.NaN));
+        return f;
+    }
+
+    /** The transactional workloads in detail, printed as a third table. */
+    static List<Figure> transactions(Scale s) {
+        List<Figure> f = new ArrayList<>();
+        for (String w : List.of("txn_1", "txn_n")) {
+            String who = w.equals("txn_1") ? "1 producer" : s.txnProducers + " producers";
+            f.add(Figure.higher(w, "transactions/s, " + who, Double.NaN));
+            f.add(Figure.lower(w + "_p50", "transaction latency p50, " + who + ": beginTransaction to commitTransaction returned (ms)", Double.NaN));
+            f.add(Figure.lower(w + "_p99", "transaction latency p99, " + who + " (ms)", Double.NaN));
+            f.add(Figure.lower("cpu_" + w, "broker CPU per 1,000 transactions, " + who + " (s)", Double.NaN));
+        }
         return f;
     }
 
@@ -144,6 +174,10 @@ public final class Compare {
         String report = c.run("Compare " + String.join(" ", args));
         System.out.println();
         System.out.println(report);
+        if (!c.results.errors().isEmpty()) {
+            System.err.println("[bench] " + c.results.errors().size() + " session(s) failed: see Errors above");
+            System.exit(1);
+        }
     }
 
     /** kafka-clients logs every refused connection while a broker starts; only errors matter here. */
@@ -214,6 +248,9 @@ public final class Compare {
             topics.put("latency", 1);
             topics.put("pA_4", scale.manyPartitionsA);
             topics.put("pB_4", scale.manyPartitionsB);
+            topics.put("txn_1", Driver.TXN_PARTITIONS);
+            topics.put("txn_n", Driver.TXN_PARTITIONS);
+            topics.put("txn_warmup", Driver.TXN_PARTITIONS);
             Driver.createTopics(b.bootstrap(), topics);
 
             sampler = new Thread(() -> {
@@ -267,6 +304,16 @@ public final class Compare {
             produceWorkload(b, "pA_4", scale.producers, Driver.LINGER_5_BATCH_128K, scale.throughputMs, Long.MAX_VALUE, produceCpu, produceBytes);
             produceWorkload(b, "pB_4", scale.producers, Driver.LINGER_5_BATCH_128K, scale.throughputMs, Long.MAX_VALUE, produceCpu, produceBytes);
             if (produceBytes[0] > 0) results.add("cpu_produce", t, produceCpu[0] / (produceBytes[0] / 1073741824.0));
+            if (wants("txn_1") || wants("txn_n")) {
+                out.printf("[bench]   transaction.version finalized by %s: %d%n", t, Driver.transactionVersion(b.bootstrap()));
+                Driver.Transactions w = Driver.transactions(b.bootstrap(), "txn_warmup", scale.txnProducers, 0,
+                        scale.txnSessionWarmupMs, b::cpuSeconds);
+                Driver.verifyCommitted(b.bootstrap(), "txn_warmup", w.committed(), 120_000);
+                out.printf("[bench]   transactions warm-up: %d producers, %,d transactions in %.1f s (%.1f/s), all read back%n",
+                        scale.txnProducers, w.committed(), w.seconds(), w.perSec());
+            }
+            transactionWorkload(b, "txn_1", 1);
+            transactionWorkload(b, "txn_n", scale.txnProducers);
             if (maxRss.get() > 0) results.add("rss_load", t, maxRss.get() / 1048576.0);
             if (!b.isAlive()) throw new IllegalStateException(t + " died:\n" + b.outputTail());
         } finally {
@@ -292,6 +339,25 @@ public final class Compare {
         return r;
     }
 
+    /**
+     * A transactional workload on its own 2-partition topic, then the check that the topic holds exactly the
+     * committed transactions' records (a failed check fails the session: its figures are not reported).
+     */
+    private void transactionWorkload(BrokerProcess b, String key, int producers) throws Exception {
+        if (!wants(key)) return;
+        Driver.Transactions r = Driver.transactions(b.bootstrap(), key, producers, scale.txnWarmupMs, scale.throughputMs, b::cpuSeconds);
+        Driver.verifyCommitted(b.bootstrap(), key, r.committed(), 120_000);
+        results.add(key, b.target, r.perSec());
+        results.add(key + "_p50", b.target, r.transactionUs().getValueAtPercentile(50) / 1000.0);
+        results.add(key + "_p99", b.target, r.transactionUs().getValueAtPercentile(99) / 1000.0);
+        results.add("cpu_" + key, b.target, r.brokerCpuPerTransaction() * 1000);
+        out.printf("[bench]   %s: %d producer(s), %,d transactions in %.1f s = %.1f/s (%,d committed in all, all %,d records "
+                        + "read back read_committed); transaction p50/p99 %.2f/%.2f ms, broker CPU %.2f ms per transaction%n",
+                key, producers, r.inWindow(), r.seconds(), r.perSec(), r.committed(), r.committed() * Driver.TXN_RECORDS,
+                r.transactionUs().getValueAtPercentile(50) / 1000.0, r.transactionUs().getValueAtPercentile(99) / 1000.0,
+                r.brokerCpuPerTransaction() * 1000);
+    }
+
     private String report(String invocation, String loadBefore, String loadAfter, double seconds) {
         StringBuilder s = new StringBuilder();
         s.append("## Ledgerline vs Apache Kafka 4.4, side by side (").append(scale.name).append(" run)\n\n");
@@ -312,6 +378,14 @@ public final class Compare {
         s.append(results.table(figures(scale)));
         s.append("\nBroker CPU per GiB, by workload (median (min–max)):\n\n");
         s.append(results.table(cpuDetail(scale)));
+        s.append("\nTransactions (").append(TXN).append(" each, records alternating between the partitions; ")
+                .append("transactional producers, one transactional.id each, client defaults; ")
+                .append(scale.txnSessionWarmupMs / 1000.0).append(" s of warm-up by ").append(scale.txnProducers)
+                .append(" producers before the first workload, each workload ").append(scale.txnWarmupMs / 1000.0)
+                .append(" s of warm-up, then ")
+                .append(scale.throughputMs / 1000.0).append(" s timed; every committed transaction read back read_committed) ")
+                .append("(median (min–max)):\n\n");
+        s.append(results.table(transactions(scale)));
         List<String> errors = results.errors();
         if (!errors.isEmpty()) {
             s.append("\nErrors (their rounds are missing from the medians):\n");

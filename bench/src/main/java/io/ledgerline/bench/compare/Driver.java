@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 
 /**
  * The client side of every workload: the official Java client (kafka-clients 4.4.0), the same code and the same
@@ -100,6 +102,23 @@ final class Driver {
         }
     }
 
+    /**
+     * The broker's finalized {@code transaction.version} feature level: 0 when none is finalized (Ledgerline);
+     * below 2, the classic protocol (what Ledgerline's docs call transaction version 1: AddPartitionsToTxn from
+     * the client, EndTxn ≤ v4); 2, KIP-890 part 2 (partitions added by the broker at Produce, an epoch bump per
+     * transaction; Kafka 4.4's default for a new cluster). Printed with the transactional workloads, because the
+     * two protocols differ in round trips.
+     */
+    static short transactionVersion(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            var range = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
+                    .finalizedFeatures().get("transaction.version");
+            return range == null ? 0 : range.maxVersionLevel();
+        }
+    }
+
     /** What a produce or consume workload moved, and in what time. */
     record Throughput(long records, long bytes, double seconds) {
         double mibPerSec() {
@@ -135,39 +154,22 @@ final class Driver {
             }
             AtomicLong acked = new AtomicLong();
             AtomicReference<Exception> error = new AtomicReference<>();
-            CountDownLatch start = new CountDownLatch(1);
-            List<Thread> threads = new ArrayList<>();
             long perProducer = countBound ? maxRecords / producers : Long.MAX_VALUE;
-            long[] deadline = new long[1];
-            for (KafkaProducer<byte[], byte[]> pr : list) {
-                Thread t = new Thread(() -> {
-                    try {
-                        start.await();
-                        long end = deadline[0];
-                        for (long n = 0; n < perProducer && System.nanoTime() < end; n++) {
-                            pr.send(new ProducerRecord<>(topic, value), (md, e) -> {
-                                boolean inWindow = countBound || System.nanoTime() <= end;
-                                if (e != null) {
-                                    if (inWindow) error.compareAndSet(null, e);
-                                } else if (inWindow) {
-                                    acked.incrementAndGet();
-                                }
-                            });
+            long t0 = together(list, durationMs, "bench-producer", error, (pr, end) -> {
+                for (long n = 0; n < perProducer && System.nanoTime() < end; n++) {
+                    pr.send(new ProducerRecord<>(topic, value), (md, e) -> {
+                        boolean inWindow = countBound || System.nanoTime() <= end;
+                        if (e != null) {
+                            if (inWindow) error.compareAndSet(null, e);
+                        } else if (inWindow) {
+                            acked.incrementAndGet();
                         }
-                        if (countBound) pr.flush();
-                    } catch (Exception e) {
-                        error.compareAndSet(null, e);
-                    }
-                }, "bench-producer");
-                threads.add(t);
-                t.start();
-            }
-            long t0 = System.nanoTime();
-            deadline[0] = t0 + TimeUnit.MILLISECONDS.toNanos(durationMs);
-            start.countDown();
-            for (Thread t : threads) t.join();
+                    });
+                }
+                if (countBound) pr.flush();
+            });
             if (!countBound) {
-                long left = deadline[0] - System.nanoTime();
+                long left = t0 + TimeUnit.MILLISECONDS.toNanos(durationMs) - System.nanoTime();
                 if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
             }
             double seconds = countBound ? (System.nanoTime() - t0) / 1e9 : durationMs / 1000.0;
@@ -176,6 +178,172 @@ final class Driver {
             return new Throughput(n, n * RECORD_BYTES, seconds);
         } finally {
             for (KafkaProducer<byte[], byte[]> pr : list) pr.close(countBound ? Duration.ofSeconds(10) : Duration.ZERO);
+        }
+    }
+
+    /** One client's part of a workload, given the deadline (a {@code System.nanoTime()}). */
+    @FunctionalInterface
+    interface Loop<T> {
+        void run(T client, long deadlineNanos) throws Exception;
+    }
+
+    /**
+     * Runs {@code loop} for every client, each on its own thread, all released at once after the threads exist;
+     * the deadline is {@code durationMs} after the release. Returns the release time (nanoTime) once every thread
+     * has ended. The first exception of any loop is put in {@code error}.
+     */
+    static <T> long together(List<T> clients, long durationMs, String threadName, AtomicReference<Exception> error,
+                             Loop<T> loop) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        long[] deadline = new long[1];
+        for (T c : clients) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    loop.run(c, deadline[0]);
+                } catch (Exception e) {
+                    error.compareAndSet(null, e);
+                }
+            }, threadName);
+            threads.add(t);
+            t.start();
+        }
+        long t0 = System.nanoTime();
+        deadline[0] = t0 + TimeUnit.MILLISECONDS.toNanos(durationMs);
+        start.countDown();
+        for (Thread t : threads) t.join();
+        return t0;
+    }
+
+    /** Records per transaction in the transactional workloads, spread evenly over {@link #TXN_PARTITIONS}. */
+    static final int TXN_RECORDS = 10;
+    /** Partitions each transaction writes to (records alternate 0, 1, 0, ...), as a transfer's debit and credit. */
+    static final int TXN_PARTITIONS = 2;
+
+    /**
+     * What a transactional workload committed. {@code inWindow} counts the transactions whose commitTransaction()
+     * returned within the window (the throughput); {@code committed} also counts the warm-up transactions and the
+     * one each producer finished after the deadline (what the topic must hold). {@code brokerCpuPerTransaction}:
+     * broker CPU seconds from the start of the window to the end of those last transactions, divided by the
+     * transactions committed in that time. {@code transactionUs}:
+     * microseconds from beginTransaction() to commitTransaction() returning, of the transactions in the window.
+     * Nearly all of it is inside commitTransaction(): send() only buffers, and the commit flushes the records and
+     * waits for every request they need (AddPartitionsToTxn under transaction version 1, Produce, EndTxn).
+     */
+    record Transactions(long inWindow, long committed, double seconds, Histogram transactionUs, double brokerCpuPerTransaction) {
+        double perSec() {
+            return inWindow / seconds;
+        }
+    }
+
+    /**
+     * {@code producers} transactional producers (one KafkaProducer, one thread and one transactional.id each:
+     * {@code topic + "-" + i}) loop for {@code durationMs}: beginTransaction, send {@link #TXN_RECORDS} 1 KiB
+     * records alternating between partitions 0 and 1 of {@code topic}, commitTransaction (which flushes and
+     * blocks until the broker answers EndTxn). Before the clock: each producer's initTransactions and one
+     * transaction, then {@code warmupMs} of the same loop by all producers (the broker's and the client's JIT;
+     * Kafka also creates its transaction log on the first InitProducerId). A producer in the middle of a
+     * transaction at the deadline finishes it (committed, not counted as throughput). Any error fails the
+     * workload: nothing is aborted, so every transaction begun is committed, and {@link #verifyCommitted} can
+     * check the topic against the count. {@code brokerCpuSeconds} reads the broker's CPU time.
+     */
+    static Transactions transactions(String bootstrap, String topic, int producers, long warmupMs, long durationMs,
+                                     DoubleSupplier brokerCpuSeconds) throws Exception {
+        List<KafkaProducer<byte[], byte[]>> list = new ArrayList<>();
+        Histogram transactionUs = new SynchronizedHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong inWindow = new AtomicLong();
+        AtomicLong committed = new AtomicLong();
+        AtomicReference<Exception> error = new AtomicReference<>();
+        try {
+            byte[] value = payload();
+            for (int i = 0; i < producers; i++) {
+                KafkaProducer<byte[], byte[]> pr = new KafkaProducer<>(producerProps(bootstrap,
+                        Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-" + i)));
+                list.add(pr);
+                pr.initTransactions();
+                transaction(pr, topic, value, error);
+                committed.incrementAndGet();
+            }
+            together(list, warmupMs, "bench-txn-warm-up", error, (pr, end) -> {
+                while (System.nanoTime() < end && error.get() == null) {
+                    transaction(pr, topic, value, error);
+                    committed.incrementAndGet();
+                }
+            });
+            long before = committed.get();
+            double cpu0 = brokerCpuSeconds.getAsDouble();
+            together(list, durationMs, "bench-txn-producer", error, (pr, end) -> {
+                while (System.nanoTime() < end && error.get() == null) {
+                    long t0 = System.nanoTime();
+                    transaction(pr, topic, value, error);
+                    long t1 = System.nanoTime();
+                    committed.incrementAndGet();
+                    if (t1 <= end) {
+                        inWindow.incrementAndGet();
+                        transactionUs.recordValue((t1 - t0) / 1000);
+                    }
+                }
+            });
+            double cpu = brokerCpuSeconds.getAsDouble() - cpu0;
+            if (error.get() != null) throw new IllegalStateException("transactions to " + topic + " failed", error.get());
+            return new Transactions(inWindow.get(), committed.get(), durationMs / 1000.0, transactionUs,
+                    cpu / (committed.get() - before));
+        } finally {
+            for (KafkaProducer<byte[], byte[]> pr : list) pr.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** One transaction of {@link #TXN_RECORDS} records, committed. */
+    private static void transaction(KafkaProducer<byte[], byte[]> pr, String topic, byte[] value, AtomicReference<Exception> error) {
+        pr.beginTransaction();
+        for (int r = 0; r < TXN_RECORDS; r++) {
+            pr.send(new ProducerRecord<>(topic, r % TXN_PARTITIONS, null, value), (md, e) -> {
+                if (e != null) error.compareAndSet(null, e);
+            });
+        }
+        pr.commitTransaction(); // throws if any send of the transaction failed
+    }
+
+    /**
+     * The check that every committed transaction is there: a read_committed consumer reads both partitions of
+     * {@code topic} from the beginning up to the log end offsets taken now (after every commitTransaction()
+     * returned, so every data record lies below them; a marker the broker writes after answering EndTxn only
+     * has to arrive before {@code timeoutMs}) and must find exactly {@code TXN_RECORDS / TXN_PARTITIONS ×
+     * transactions} records in each partition. Throws otherwise.
+     */
+    static void verifyCommitted(String bootstrap, String topic, long transactions, long timeoutMs) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < TXN_PARTITIONS; i++) tps.add(new TopicPartition(topic, i));
+        Map<TopicPartition, Long> end;
+        try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            end = uncommitted.endOffsets(tps, Duration.ofSeconds(30));
+        }
+        Properties p = consumerProps(bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<TopicPartition, Long> counted = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long stopBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (!tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                if (System.nanoTime() > stopBy) {
+                    throw new IllegalStateException("read_committed consumer of " + topic + " did not reach the log end "
+                            + end + " in " + timeoutMs + " ms (read " + counted + ")");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    counted.merge(new TopicPartition(r.topic(), r.partition()), 1L, Long::sum);
+                }
+            }
+        }
+        long perPartition = transactions * TXN_RECORDS / TXN_PARTITIONS;
+        for (TopicPartition tp : tps) {
+            long n = counted.getOrDefault(tp, 0L);
+            if (n != perPartition) {
+                throw new IllegalStateException(String.format("%s holds %,d committed records, expected %,d "
+                        + "(%,d committed transactions × %d records / %d partitions); log end offsets %s",
+                        tp, n, perPartition, transactions, TXN_RECORDS, TXN_PARTITIONS, end));
+            }
         }
     }
 
