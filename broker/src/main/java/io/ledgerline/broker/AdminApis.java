@@ -12,29 +12,33 @@ import io.ledgerline.broker.admin.IncrementalAlterConfigsHandler;
 import io.ledgerline.broker.admin.TopicConfigs;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.metadata.ClusterInfo;
+import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.protocol.ApiKeys;
 
+import java.util.concurrent.Executor;
+
 /**
  * Registers the admin API handlers (topics, configs, cluster, records) in the dispatch table, each at every
- * stable version kafka-clients knows. They change state synchronously (the metadata record is durable before
- * the answer), so none of them is delayed.
+ * stable version kafka-clients knows. Those that change state do it synchronously (the metadata record is
+ * durable before the answer; files are created or deleted), so they run on {@code blocking}, never on a network
+ * thread; the read-only ones answer at once.
  */
 final class AdminApis {
     private AdminApis() {}
 
-    static void register(ApiTable table, TopicRegistry topics, ClusterInfo cluster, BrokerConfig config) {
+    static void register(ApiTable table, TopicRegistry topics, ClusterInfo cluster, BrokerConfig config, Executor blocking) {
         TopicConfigs topicConfigs = new TopicConfigs(config);
         BrokerConfigs brokerConfigs = new BrokerConfigs(config, cluster.nodeId());
-        table.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, topicConfigs, cluster.nodeId(),
-                        config.intValue(BrokerConfig.NUM_PARTITIONS)))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics))
-                .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, cluster.nodeId()))
+        table.register(ApiKeys.CREATE_TOPICS, ApiHandler.offloaded(new CreateTopicsHandler(topics, topicConfigs, cluster.nodeId(),
+                        config.intValue(BrokerConfig.NUM_PARTITIONS)), blocking))
+                .register(ApiKeys.DELETE_TOPICS, ApiHandler.offloaded(new DeleteTopicsHandler(topics), blocking))
+                .register(ApiKeys.CREATE_PARTITIONS, ApiHandler.offloaded(new CreatePartitionsHandler(topics, cluster.nodeId()), blocking))
                 .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, topicConfigs, brokerConfigs))
-                .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, brokerConfigs))
-                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, brokerConfigs))
+                .register(ApiKeys.ALTER_CONFIGS, ApiHandler.offloaded(new AlterConfigsHandler(topics, brokerConfigs), blocking))
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiHandler.offloaded(new IncrementalAlterConfigsHandler(topics, brokerConfigs), blocking))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster))
-                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics));
+                .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking));
     }
 }

@@ -33,6 +33,7 @@ import io.ledgerline.broker.txn.TransactionCoordinator;
 import io.ledgerline.broker.txn.TransactionLog;
 import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
 import io.ledgerline.broker.txn.WriteTxnMarkersHandler;
+import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataLog;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -47,8 +48,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The broker: storage, Ledgerline's own metadata, the dispatch table and the listener, wired together.
@@ -63,6 +66,8 @@ public final class Broker implements AutoCloseable {
     private final TopicRegistry topics;
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
+    /** Runs the handlers that block on the disk (metadata writes, file creation), off the network threads. */
+    private final ExecutorService admin;
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
     private final KafkaServer server;
@@ -86,6 +91,11 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            this.admin = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ledgerline-admin");
+                t.setDaemon(true);
+                return t;
+            });
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
             this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
@@ -96,13 +106,13 @@ public final class Broker implements AutoCloseable {
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
                     .register(ApiKeys.METADATA, new MetadataHandler(topics, cluster,
-                            config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS)))
+                            config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS), admin))
                     // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                     // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
                     .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                     .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
-                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds, transactions))
+                    .register(ApiKeys.INIT_PRODUCER_ID, ApiHandler.offloaded(new InitProducerIdHandler(producerIds, transactions), admin))
                     .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(cluster))
                     .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
                     .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))
@@ -123,7 +133,7 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(topics))
                     .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
                             ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
-            AdminApis.register(table, topics, cluster, config);
+            AdminApis.register(table, topics, cluster, config, admin);
             BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {
                 this.server = new KafkaServer(listen.host(), listen.port(), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);
@@ -225,6 +235,12 @@ public final class Broker implements AutoCloseable {
         if (closed) return;
         closed = true;
         server.close();
+        admin.shutdown();
+        try {
+            if (!admin.awaitTermination(30, TimeUnit.SECONDS)) log.warn("an admin request was still running at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timer.shutdownNow();
         groups.close();
         transactions.close();

@@ -18,6 +18,7 @@ import org.apache.kafka.common.requests.MetadataResponse;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Metadata: this one broker, and the requested topics (all when none are named). One node leads every
@@ -28,9 +29,12 @@ public final class MetadataHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final ClusterInfo cluster;
     private final boolean autoCreate;
+    /** Where a request that creates topics runs: creation writes durable metadata, never on a network thread. */
+    private final Executor blocking;
     private final int defaultPartitions;
 
-    public MetadataHandler(TopicRegistry topics, ClusterInfo cluster, boolean autoCreate, int defaultPartitions) {
+    public MetadataHandler(TopicRegistry topics, ClusterInfo cluster, boolean autoCreate, int defaultPartitions, Executor blocking) {
+        this.blocking = blocking;
         this.topics = topics;
         this.cluster = cluster;
         this.autoCreate = autoCreate;
@@ -39,6 +43,13 @@ public final class MetadataHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+        MetadataRequest r = request.body(MetadataRequest.class);
+        boolean creates = autoCreate && r.data().allowAutoTopicCreation() && !r.isAllTopics()
+                && r.data().topics().stream().anyMatch(t -> t.name() != null && topics.get(t.name()) == null);
+        return creates ? CompletableFuture.supplyAsync(() -> answer(request), blocking) : ApiHandler.done(answer(request));
+    }
+
+    private AbstractResponse answer(KafkaRequest request) {
         MetadataRequest r = request.body(MetadataRequest.class);
         MetadataRequestData req = r.data();
         MetadataResponseData data = new MetadataResponseData()
@@ -53,7 +64,7 @@ public final class MetadataHandler implements ApiHandler {
                 data.topics().add(lookup(t, req.allowAutoTopicCreation()));
             }
         }
-        return ApiHandler.done(new MetadataResponse(data, request.version()));
+        return new MetadataResponse(data, request.version());
     }
 
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic t, boolean clientAllowsCreate) {

@@ -3,6 +3,7 @@ package io.ledgerline.broker.topic;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.PartitionLog;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -39,9 +40,12 @@ public final class MetadataLog {
 
     /**
      * Appends one change and returns once it is fsynced, whatever flush.mode says: Ledgerline's own state is
-     * always durable (a topic must not vanish after a power cut while its records survive).
+     * always durable (a topic must not vanish after a power cut while its records survive). Blocks for the
+     * fsync, so it is never called on a network (Netty event loop) thread.
      */
     public synchronized void write(String key, String value) {
+        assert ThreadExecutorMap.currentExecutor() == null
+                : "a durable metadata write (an fsync) on a network thread: offload the handler (ApiHandler.offloaded)";
         SimpleRecord r = new SimpleRecord(System.currentTimeMillis(), key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         long last = log.append(MemoryRecords.withRecords(Compression.NONE, r)).lastOffset();
