@@ -560,9 +560,11 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     public record Listed(String transactionalId, long producerId, TransactionState state) {}
 
     /**
-     * ListTransactions: every transactional id passing all filters (an empty filter passes all). The state filter
-     * holds Kafka's state names; unknown names match nothing. {@code minDurationMs} (-1: none) keeps ongoing
-     * transactions that have run at least that long; {@code idPattern} (null: none) must match the whole id.
+     * ListTransactions, as Kafka's listTransactionStates: every transactional id passing all filters (an empty
+     * filter passes all). The state filter holds Kafka's state names, exactly; other names match nothing.
+     * {@code minDurationMs} (-1: none) drops every id whose latest transaction started at most that long ago
+     * ({@code now - startMs <= minDurationMs}), whatever its state; an id with no start time (-1: no transaction
+     * since its InitProducerId) passes it, as in Kafka. {@code idPattern} (null: none) must match the whole id.
      */
     public List<Listed> list(Set<String> states, Set<Long> producerIds, long minDurationMs, Pattern idPattern) {
         long now = clock.getAsLong();
@@ -573,9 +575,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 m = e.current;
             }
             if (m == null) continue;
-            if (!states.isEmpty() && states.stream().noneMatch(s -> m.state() == TransactionState.byKafkaName(s))) continue;
+            if (!states.isEmpty() && !states.contains(m.state().kafkaName())) continue;
             if (!producerIds.isEmpty() && !producerIds.contains(m.producerId())) continue;
-            if (minDurationMs >= 0 && (m.state() != TransactionState.ONGOING || now - m.startMs() < minDurationMs)) continue;
+            if (minDurationMs >= 0 && now - m.startMs() <= minDurationMs) continue;
             if (idPattern != null && !idPattern.matcher(e.id).matches()) continue;
             out.add(new Listed(e.id, m.producerId(), m.state()));
         }
