@@ -21,7 +21,9 @@ import java.util.TreeSet;
  * @param state           see {@link TransactionState}
  * @param partitions      partitions of the ongoing (or completing) transaction
  * @param groups          consumer groups whose offsets are part of it (AddOffsetsToTxn)
- * @param startMs         when the ongoing transaction began (its first AddPartitions/AddOffsets), -1 none
+ * @param startMs         when the latest transaction began (its first AddPartitions/AddOffsets), kept once it
+ *                        completes; -1 after InitProducerId until the next transaction begins (as Kafka's
+ *                        txnStartTimestamp)
  * @param updateMs        when this value was written
  */
 public record TxnMetadata(long producerId, long prevProducerId, short epoch, short lastEpoch, int timeoutMs,
@@ -58,9 +60,12 @@ public record TxnMetadata(long producerId, long prevProducerId, short epoch, sho
                 fresh ? nowMs : startMs, nowMs);
     }
 
-    /** Completed: the partitions and groups are done with. */
+    /**
+     * Completed: the partitions and groups are done with; the start time stays, as Kafka's prepareComplete keeps
+     * it (DescribeTransactions shows it for CompleteCommit and CompleteAbort).
+     */
     TxnMetadata completed(TransactionState s, long nowMs) {
-        return new TxnMetadata(producerId, producerId, epoch, lastEpoch, timeoutMs, s, Set.of(), Set.of(), -1, nowMs);
+        return new TxnMetadata(producerId, producerId, epoch, lastEpoch, timeoutMs, s, Set.of(), Set.of(), startMs, nowMs);
     }
 
     /** The ongoing transaction aborted with the epoch bumped (not past Short.MAX_VALUE): the old epoch is fenced. */

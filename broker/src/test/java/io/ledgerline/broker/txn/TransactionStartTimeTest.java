@@ -5,12 +5,16 @@ import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.DescribeTransactionsRequest;
+import org.apache.kafka.common.requests.DescribeTransactionsResponse;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -31,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A transaction's start time on the wire, with the broker's clock held by the test: ListTransactions' duration
- * filter measures from it as Kafka's does (any state; a transaction exactly that old is left out).
+ * A transaction's start time on the wire, with the broker's clock held by the test: DescribeTransactions keeps it
+ * once the transaction completed and across a restart (replay), until the next InitProducerId, as Kafka does; and
+ * ListTransactions' duration filter measures from it as Kafka's does (any state; one exactly that old is left out).
  */
 class TransactionStartTimeTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -48,7 +53,7 @@ class TransactionStartTimeTest {
     void start() throws IOException {
         broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")),
                 FileOpener.DEFAULT, clock::get);
-        broker.topics().create("times", 1, Map.of());
+        if (broker.topics().partition(P0.topic(), P0.partition()) == null) broker.topics().create(P0.topic(), 1, Map.of());
         client = new RawClient(broker);
     }
 
@@ -56,6 +61,12 @@ class TransactionStartTimeTest {
     void stop() throws IOException {
         if (client != null) client.close();
         if (broker != null) broker.close();
+    }
+
+    /** A restart: the coordinator's state is rebuilt by replaying __ledgerline_transactions. */
+    private void restart() throws IOException {
+        stop();
+        start();
     }
 
     /** InitProducerId for {@code id}: its producer id (epoch 0). */
@@ -72,6 +83,25 @@ class TransactionStartTimeTest {
         assertThat(r.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID)).containsEntry(P0, Errors.NONE);
     }
 
+    private Errors end(String id, long pid, boolean commit) throws IOException {
+        return ((EndTxnResponse) client.send(new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(id)
+                .setProducerId(pid).setProducerEpoch((short) 0).setCommitted(commit), false).build((short) 4))).error();
+    }
+
+    /** A whole transaction of {@code id}: begun at {@code startMs}, ended 10 ms later. */
+    private void transaction(String id, long pid, long startMs, boolean commit) throws IOException {
+        clock.set(startMs);
+        begin(id, pid);
+        clock.set(startMs + 10);
+        assertThat(end(id, pid, commit)).isEqualTo(Errors.NONE);
+    }
+
+    private DescribeTransactionsResponseData.TransactionState describe(String id) throws IOException {
+        DescribeTransactionsResponse r = (DescribeTransactionsResponse) client.send(new DescribeTransactionsRequest.Builder(
+                new DescribeTransactionsRequestData().setTransactionalIds(List.of(id))).build((short) 0));
+        return r.data().transactionStates().get(0);
+    }
+
     private ListTransactionsResponse list(ListTransactionsRequestData filters) throws IOException {
         return (ListTransactionsResponse) client.send(new ListTransactionsRequest.Builder(filters).build((short) 1));
     }
@@ -82,13 +112,39 @@ class TransactionStartTimeTest {
     }
 
     @Test
+    void startTimeStaysOnceTheTransactionCompletedAndAfterARestartUntilTheNextInitProducerId() throws IOException {
+        long pid = init("done");
+        assertThat(describe("done").transactionState()).isEqualTo("Empty");
+        assertThat(describe("done").transactionStartTimeMs()).as("no transaction yet").isEqualTo(-1);
+
+        transaction("done", pid, T0 + 10, true);
+        assertThat(describe("done").transactionState()).isEqualTo("CompleteCommit");
+        assertThat(describe("done").transactionStartTimeMs()).isEqualTo(T0 + 10);
+
+        transaction("done", pid, T0 + 30, false);
+        assertThat(describe("done").transactionState()).isEqualTo("CompleteAbort");
+        assertThat(describe("done").transactionStartTimeMs()).isEqualTo(T0 + 30);
+
+        restart();
+        assertThat(describe("done").transactionState()).isEqualTo("CompleteAbort");
+        assertThat(describe("done").transactionStartTimeMs()).as("replayed").isEqualTo(T0 + 30);
+
+        init("done");
+        assertThat(describe("done").transactionState()).isEqualTo("Empty");
+        assertThat(describe("done").transactionStartTimeMs()).as("InitProducerId clears it, as Kafka's").isEqualTo(-1);
+        assertThat(describe("").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(describe("nobody").errorCode()).isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND.code());
+    }
+
+    @Test
     void durationFilterKeepsWhatStartedLongerAgoThanItInAnyStateAsKafka() throws IOException {
         init("empty"); // no transaction since: no start time
         begin("ongoing", init("ongoing")); // starts at T0
+        transaction("committed", init("committed"), T0, true);
         clock.set(T0 + 1000);
 
-        assertThat(listedLongerThan(-1)).containsExactly("empty", "ongoing");
-        assertThat(listedLongerThan(999)).containsExactly("empty", "ongoing");
+        assertThat(listedLongerThan(-1)).containsExactly("committed", "empty", "ongoing");
+        assertThat(listedLongerThan(999)).containsExactly("committed", "empty", "ongoing");
         // Exactly that old is not longer than it (Kafka: now - start <= duration is left out). An id with no start
         // time (-1) passes every duration filter in Kafka, and so here.
         assertThat(listedLongerThan(1000)).containsExactly("empty");
