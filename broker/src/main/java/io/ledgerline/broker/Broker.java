@@ -75,7 +75,8 @@ public final class Broker implements AutoCloseable {
         long started = System.nanoTime();
         this.logs = new LogManager(new LogManager.Settings(config.dataDir(), config.durableAck(),
                 config.intValue(BrokerConfig.FLUSH_THREADS), config.longValue(BrokerConfig.FLUSH_INTERVAL_MS),
-                config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS)),
+                config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS),
+                config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_MS), config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)),
                 opener, clockMs);
         try {
             MetadataLog metadata = new MetadataLog(logs);
