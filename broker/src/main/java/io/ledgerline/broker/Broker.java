@@ -52,6 +52,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The broker: storage, Ledgerline's own metadata, the dispatch table and the listener, wired together.
@@ -74,13 +75,14 @@ public final class Broker implements AutoCloseable {
     private final ApiTable table;
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config, FileOpener opener) throws IOException {
+    private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
         this.config = config;
         long started = System.nanoTime();
         this.logs = new LogManager(new LogManager.Settings(config.dataDir(), config.durableAck(),
                 config.intValue(BrokerConfig.FLUSH_THREADS), config.longValue(BrokerConfig.FLUSH_INTERVAL_MS),
-                config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS)),
-                opener, System::currentTimeMillis);
+                config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS),
+                config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_MS), config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)),
+                opener, clockMs);
         try {
             MetadataLog metadata = new MetadataLog(logs);
             this.cluster = new ClusterInfo(clusterId(metadata), config.intValue(BrokerConfig.NODE_ID));
@@ -96,12 +98,12 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), System::currentTimeMillis);
+            this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), clockMs);
             this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                             config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
-                            config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), System::currentTimeMillis);
+                            config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), clockMs);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
@@ -158,12 +160,20 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(BrokerConfig config) throws IOException {
-        return new Broker(config, FileOpener.DEFAULT);
+        return new Broker(config, FileOpener.DEFAULT, System::currentTimeMillis);
     }
 
     /** Starts over a custom file layer (tests inject faults through it). */
     public static Broker start(BrokerConfig config, FileOpener opener) throws IOException {
-        return new Broker(config, opener);
+        return new Broker(config, opener, System::currentTimeMillis);
+    }
+
+    /**
+     * Starts with a clock of the caller's (tests set the time the storage engine and the coordinators see: timeouts,
+     * expirations, start times). Only the broker's own clock: clients and the network keep theirs.
+     */
+    public static Broker start(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
+        return new Broker(config, opener, clockMs);
     }
 
     private static String clusterId(MetadataLog metadata) {

@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * All partition logs under one data directory, plus what they share: the group-commit flusher (or the
- * interval flusher), the retention schedule, and the clean-shutdown marker.
+ * interval flusher), the retention schedule, the producer-expiration schedule, and the clean-shutdown marker.
  *
  * <p>Layout: {@code <dataDir>/logs/<topic>-<partition>/} per partition, and {@code <dataDir>/.clean-shutdown},
  * present only between a clean close and the next start. At start the marker is read and removed (durably)
@@ -31,9 +32,34 @@ public final class LogManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
     private static final String CLEAN_MARKER = ".clean-shutdown";
 
-    /** Settings of the storage engine as a whole. */
+    /**
+     * Settings of the storage engine as a whole.
+     *
+     * @param producerIdExpirationMs              how long a producer's state outlives its last batch or marker in a
+     *                                            partition with no transaction open there (Kafka's
+     *                                            producer.id.expiration.ms)
+     * @param producerIdExpirationCheckIntervalMs how often expired producers are removed (Kafka's
+     *                                            producer.id.expiration.check.interval.ms)
+     */
     public record Settings(Path dataDir, boolean durableAck, int flushThreads, long flushIntervalMs,
-                           long retentionCheckIntervalMs, long fileDeleteDelayMs) {}
+                           long retentionCheckIntervalMs, long fileDeleteDelayMs, long producerIdExpirationMs,
+                           long producerIdExpirationCheckIntervalMs) {
+        /** Kafka's default producer.id.expiration.ms: 1 day. */
+        public static final long PRODUCER_ID_EXPIRATION_MS_DEFAULT = 86_400_000L;
+        /** Kafka's default producer.id.expiration.check.interval.ms: 10 minutes. */
+        public static final long PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS_DEFAULT = 600_000L;
+
+        public Settings {
+            assert producerIdExpirationMs > 0 && producerIdExpirationCheckIntervalMs > 0 : "checked by BrokerConfig";
+        }
+
+        /** With Kafka's defaults for producer-id expiration. */
+        public Settings(Path dataDir, boolean durableAck, int flushThreads, long flushIntervalMs,
+                        long retentionCheckIntervalMs, long fileDeleteDelayMs) {
+            this(dataDir, durableAck, flushThreads, flushIntervalMs, retentionCheckIntervalMs, fileDeleteDelayMs,
+                    PRODUCER_ID_EXPIRATION_MS_DEFAULT, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS_DEFAULT);
+        }
+    }
 
     private final Settings settings;
     private final Path logsDir;
@@ -67,13 +93,16 @@ public final class LogManager implements AutoCloseable {
         });
         this.groupCommit = settings.durableAck() ? new GroupCommit(settings.flushThreads()) : null;
         LogContext.FlushScheduler flusher = groupCommit != null ? groupCommit : p -> { };
-        this.ctx = new LogContext(opener, clockMs, settings.durableAck(), flusher, scheduler, settings.fileDeleteDelayMs());
+        this.ctx = new LogContext(opener, clockMs, settings.durableAck(), flusher, scheduler, settings.fileDeleteDelayMs(),
+                settings.producerIdExpirationMs());
         if (!settings.durableAck()) {
             scheduler.scheduleWithFixedDelay(this::flushAll, settings.flushIntervalMs(), settings.flushIntervalMs(),
                     TimeUnit.MILLISECONDS);
         }
         scheduler.scheduleWithFixedDelay(this::applyRetention, settings.retentionCheckIntervalMs(),
                 settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::removeExpiredProducers, settings.producerIdExpirationCheckIntervalMs(),
+                settings.producerIdExpirationCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     public LogManager(Settings settings) throws IOException {
@@ -157,11 +186,21 @@ public final class LogManager implements AutoCloseable {
 
     /** One retention pass over every partition (also run on the schedule). */
     public void applyRetention() {
+        forEachLog("retention", PartitionLog::applyRetention);
+    }
+
+    /** One pass of producer-id expiration over every partition (also run on the schedule). */
+    public void removeExpiredProducers() {
+        forEachLog("producer expiration", PartitionLog::removeExpiredProducers);
+    }
+
+    /** Runs {@code task} on every partition; one that fails is logged, and the others still get their turn. */
+    private void forEachLog(String task, Consumer<PartitionLog> action) {
         for (PartitionLog p : logs.values()) {
             try {
-                p.applyRetention();
+                action.accept(p);
             } catch (RuntimeException e) {
-                log.warn("{}: retention failed: {}", p.topicPartition(), e.toString());
+                log.warn("{}: {} failed: {}", p.topicPartition(), task, e.toString());
             }
         }
     }

@@ -196,11 +196,11 @@ public final class PartitionLog {
             AtomicFiles.write(ctx.opener(), dir.resolve(LOG_START_FILE), ByteBuffer.allocate(8).putLong(logStartOffset).flip());
         }
 
-        loadProducerState(snapshots, end.offset());
+        loadProducerState(snapshots, end.offset(), now);
         log.debug("{}: opened, offsets [{}, {}), {} segments", tp, logStartOffset, end.offset(), segments.size());
     }
 
-    private void loadProducerState(TreeMap<Long, Path> snapshots, long endOffset) throws IOException {
+    private void loadProducerState(TreeMap<Long, Path> snapshots, long endOffset, long now) throws IOException {
         long from = segments.firstKey();
         ProducerStateManager state = null;
         for (Map.Entry<Long, Path> e : snapshots.descendingMap().entrySet()) {
@@ -211,7 +211,7 @@ public final class PartitionLog {
             ByteBuffer buf = AtomicFiles.read(e.getValue());
             if (buf == null) continue;
             try {
-                state = ProducerStateManager.fromSnapshot(buf);
+                state = ProducerStateManager.fromSnapshot(buf, now);
                 from = e.getKey();
                 break;
             } catch (RuntimeException ex) {
@@ -242,6 +242,9 @@ public final class PartitionLog {
                 if (b.baseOffset() >= from) applyToState(s, b, b.isControlBatch() ? endMarker(b) : null);
             }
         }
+        // What expired while the broker was down goes now (Kafka drops it as it loads the snapshot).
+        int expired = producers.removeExpired(now, ctx.producerIdExpirationMs());
+        if (expired > 0) log.info("{}: {} idle producer(s) expired while stopped", tp, expired);
     }
 
     /** The transaction marker a stored control batch holds, or null when it holds another control record or is unreadable. */
@@ -271,8 +274,9 @@ public final class PartitionLog {
             return;
         }
         if (!b.hasProducerId() || marker == null) return;
+        // The batch's max timestamp is that of its one record, the marker (Kafka keeps the marker record's).
         ProducerStateManager.CompletedTxn c = producers.completeTxn(b.producerId(), b.producerEpoch(),
-                marker.coordinatorEpoch(), b.baseOffset(), marker.controlType() == ControlRecordType.ABORT);
+                marker.coordinatorEpoch(), b.baseOffset(), b.maxTimestamp(), marker.controlType() == ControlRecordType.ABORT);
         if (c == null) return;
         if (c.aborted()) {
             long nextOpen = producers.firstOngoingOffset();
@@ -1050,11 +1054,30 @@ public final class PartitionLog {
         }
     }
 
-    /** Every producer this partition knows, with its open transaction (DescribeProducers). */
+    /**
+     * Every producer this partition knows, with its open transaction (DescribeProducers); not those expired (see
+     * {@link #removeExpiredProducers}), even before they are removed.
+     */
     public List<ActiveProducer> activeProducers() {
         lock.lock();
         try {
-            return producers.describe();
+            return producers.describe(ctx.clockMs().getAsLong(), ctx.producerIdExpirationMs());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets the producers with no open transaction here whose last batch or marker is at least
+     * producer.id.expiration.ms old (Kafka's removeExpiredProducers): a later batch of one is that of an unknown
+     * producer, accepted at any sequence. Returns how many.
+     */
+    public int removeExpiredProducers() {
+        lock.lock();
+        try {
+            int expired = producers.removeExpired(ctx.clockMs().getAsLong(), ctx.producerIdExpirationMs());
+            if (expired > 0) log.debug("{}: {} idle producer(s) expired", tp, expired);
+            return expired;
         } finally {
             lock.unlock();
         }

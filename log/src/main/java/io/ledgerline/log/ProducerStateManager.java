@@ -24,7 +24,13 @@ import java.util.TreeMap;
  * epoch is INVALID_PRODUCER_EPOCH; a new epoch must start at sequence 0 unless the producer is unknown;
  * within an epoch the first sequence must follow the last one (wrapping at Integer.MAX_VALUE), else
  * OUT_OF_ORDER_SEQUENCE_NUMBER. An unknown producer id is accepted at any sequence, since its state may
- * have been removed with the segments that held it.
+ * have expired (below) or been lost with the segments that held it.
+ *
+ * <p>Expiration (Kafka's producer.id.expiration.ms, {@link #removeExpired}): a producer with no open transaction
+ * here whose last timestamp is at least that old ({@code now - lastTimestamp >= expiration}) is forgotten; its
+ * next batch is then that of an unknown producer. The last timestamp is the max timestamp of its latest batch or
+ * the timestamp of its latest marker, whichever was appended last (as Kafka's ProducerStateEntry.lastTimestamp):
+ * the producer's clock for CreateTime batches, the broker's for markers and LogAppendTime batches.
  *
  * <p>Transactions: the first transactional batch of a producer opens its transaction at that batch's base
  * offset; its end marker (a control batch, written by the broker) closes it. A non-transactional batch while
@@ -37,15 +43,18 @@ import java.util.TreeMap;
  * one, and a marker from an older coordinator epoch is TRANSACTION_COORDINATOR_FENCED (as Kafka's
  * ProducerAppendInfo).
  *
- * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout (version 3;
- * version 2 is the same without coordinatorEpoch, read as -1; version 1, written before transactions existed,
- * is version 2 without the version, the txnFirstOffset and the aborted list):
+ * <p>State is rebuilt on start from the latest snapshot plus the batches after it. Snapshot layout (version 4):
  * <pre>
- *   version:int32 = -3 | count:int32 | count × (producerId:int64, epoch:int16, coordinatorEpoch:int32 (-1: none),
- *       txnFirstOffset:int64 (-1: none),
+ *   version:int32 = -4 | count:int32 | count × (producerId:int64, epoch:int16, coordinatorEpoch:int32 (-1: none),
+ *       txnFirstOffset:int64 (-1: none), lastTimestamp:int64 (-1: none),
  *       n:int32, n × (firstSeq:int32, lastSeq:int32, firstOffset:int64, lastOffset:int64, maxTimestamp:int64))
  *   | abortedCount:int32 | abortedCount × (producerId:int64, firstOffset:int64, lastOffset:int64, lastStableOffset:int64)
  * </pre>
+ * Older versions still load. Version 3 is version 4 without lastTimestamp; version 2 is version 3 without
+ * coordinatorEpoch (read as -1); version 1, written before transactions existed, is version 2 without the
+ * version, the txnFirstOffset and the aborted list. Without a stored lastTimestamp a producer's is the max
+ * timestamp of its last kept batch, or, when it has none (its epoch began with a marker), the time of loading:
+ * it then expires a whole expiration period after the upgrade, never at once.
  * The aborted list is that of the segment the snapshot offset falls in, whose index is not written yet (see
  * PartitionLog's recovery); this class only carries it.
  *
@@ -55,6 +64,7 @@ final class ProducerStateManager {
     static final int BATCHES_KEPT = 5;
     private static final int SNAPSHOT_V2 = -2;
     private static final int SNAPSHOT_V3 = -3;
+    private static final int SNAPSHOT_V4 = -4;
     /** A producer's coordinator epoch before its first marker here (Kafka's RecordBatch.NO_PARTITION_LEADER_EPOCH). */
     static final int NO_COORDINATOR_EPOCH = -1;
 
@@ -68,7 +78,14 @@ final class ProducerStateManager {
         /** Coordinator epoch of this producer's latest marker here. */
         int coordinatorEpoch = NO_COORDINATOR_EPOCH;
         long txnFirstOffset = -1;
+        /** Max timestamp of its latest batch or timestamp of its latest marker, whichever came last; -1 none. */
+        long lastTimestamp = RecordBatch.NO_TIMESTAMP;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_KEPT);
+
+        /** Kafka's isProducerExpired: idle for the expiration period, and no transaction open here. */
+        boolean expired(long nowMs, long expirationMs) {
+            return txnFirstOffset < 0 && nowMs - lastTimestamp >= expirationMs;
+        }
 
         int lastSeq() {
             return batches.isEmpty() ? RecordBatch.NO_SEQUENCE : batches.peekLast().lastSeq();
@@ -152,6 +169,7 @@ final class ProducerStateManager {
         if (e.batches.size() == BATCHES_KEPT) e.batches.removeFirst();
         e.batches.addLast(new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
+        e.lastTimestamp = batch.maxTimestamp();
         if (batch.isTransactional() && e.txnFirstOffset < 0) {
             e.txnFirstOffset = batch.baseOffset();
             ongoing.put(e.txnFirstOffset, batch.producerId());
@@ -161,16 +179,19 @@ final class ProducerStateManager {
     }
 
     /**
-     * Records an appended (or recovered) end marker. Returns the transaction it closed, or null when the producer
-     * had none open here (a partition added to a transaction that wrote nothing to it).
+     * Records an appended (or recovered) end marker, written at {@code timestamp}. Returns the transaction it
+     * closed, or null when the producer had none open here (a partition added to a transaction that wrote nothing
+     * to it).
      */
-    CompletedTxn completeTxn(long producerId, short epoch, int coordinatorEpoch, long markerOffset, boolean aborted) {
+    CompletedTxn completeTxn(long producerId, short epoch, int coordinatorEpoch, long markerOffset, long timestamp,
+                             boolean aborted) {
         Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
         if (epoch != e.epoch) {
             e.epoch = epoch;
             e.batches.clear();
         }
         e.coordinatorEpoch = coordinatorEpoch;
+        e.lastTimestamp = timestamp;
         if (e.txnFirstOffset < 0) return null;
         long first = e.txnFirstOffset;
         e.txnFirstOffset = -1;
@@ -200,6 +221,16 @@ final class ProducerStateManager {
         return producers.size();
     }
 
+    /**
+     * Forgets every producer that has expired at {@code nowMs} (see the class comment); returns how many. Their
+     * batches stay in the log; only the duplicate and sequence checks for them are gone.
+     */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> e.expired(nowMs, expirationMs));
+        return before - producers.size();
+    }
+
     /** Every producer's epoch; used by DescribeProducers and tests. */
     Map<Long, Short> epochs() {
         Map<Long, Short> m = new HashMap<>();
@@ -207,12 +238,13 @@ final class ProducerStateManager {
         return m;
     }
 
-    List<ActiveProducer> describe() {
+    /** Every producer not expired at {@code nowMs} (one the next removal would forget is not listed). */
+    List<ActiveProducer> describe(long nowMs, long expirationMs) {
         List<ActiveProducer> out = new ArrayList<>();
         producers.forEach((id, e) -> {
-            BatchMetadata last = e.batches.peekLast();
-            out.add(new ActiveProducer(id, e.epoch, e.coordinatorEpoch, e.lastSeq(), last == null ? -1 : last.maxTimestamp(),
-                    e.txnFirstOffset));
+            if (!e.expired(nowMs, expirationMs)) {
+                out.add(new ActiveProducer(id, e.epoch, e.coordinatorEpoch, e.lastSeq(), e.lastTimestamp, e.txnFirstOffset));
+            }
         });
         return out;
     }
@@ -223,11 +255,12 @@ final class ProducerStateManager {
 
     ByteBuffer snapshot(List<AbortedTxn> aborted) {
         int size = 4 + 4 + 4 + aborted.size() * 32;
-        for (Entry e : producers.values()) size += 8 + 2 + 4 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
+        for (Entry e : producers.values()) size += 8 + 2 + 4 + 8 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
         ByteBuffer buf = ByteBuffer.allocate(size);
-        buf.putInt(SNAPSHOT_V3).putInt(producers.size());
+        buf.putInt(SNAPSHOT_V4).putInt(producers.size());
         producers.forEach((id, e) -> {
-            buf.putLong(id).putShort(e.epoch).putInt(e.coordinatorEpoch).putLong(e.txnFirstOffset).putInt(e.batches.size());
+            buf.putLong(id).putShort(e.epoch).putInt(e.coordinatorEpoch).putLong(e.txnFirstOffset).putLong(e.lastTimestamp)
+                    .putInt(e.batches.size());
             for (BatchMetadata b : e.batches) {
                 buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
                         .putLong(b.maxTimestamp());
@@ -240,10 +273,15 @@ final class ProducerStateManager {
         return buf.flip();
     }
 
-    static ProducerStateManager fromSnapshot(ByteBuffer buf) {
+    /**
+     * The state a snapshot holds. {@code loadTimeMs} stands for the last timestamp that a version 1-3 snapshot does
+     * not carry, of a producer with no kept batch (see the class comment).
+     */
+    static ProducerStateManager fromSnapshot(ByteBuffer buf, long loadTimeMs) {
         ProducerStateManager m = new ProducerStateManager();
         int first = buf.getInt();
-        boolean v3 = first == SNAPSHOT_V3;
+        boolean v4 = first == SNAPSHOT_V4;
+        boolean v3 = v4 || first == SNAPSHOT_V3; // v3 and later: coordinatorEpoch
         boolean v2 = v3 || first == SNAPSHOT_V2; // v2 and later: txnFirstOffset and the aborted list
         int count = v2 ? buf.getInt() : first;
         if (count < 0) throw new IllegalStateException("bad producer count " + count);
@@ -253,11 +291,13 @@ final class ProducerStateManager {
             e.epoch = buf.getShort();
             if (v3) e.coordinatorEpoch = buf.getInt();
             if (v2) e.txnFirstOffset = buf.getLong();
+            if (v4) e.lastTimestamp = buf.getLong();
             int n = buf.getInt();
             if (n < 0 || n > BATCHES_KEPT) throw new IllegalStateException("bad batch count " + n);
             for (int j = 0; j < n; j++) {
                 e.batches.addLast(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
             }
+            if (!v4) e.lastTimestamp = e.batches.isEmpty() ? loadTimeMs : e.batches.peekLast().maxTimestamp();
             m.producers.put(id, e);
             if (e.txnFirstOffset >= 0) m.ongoing.put(e.txnFirstOffset, id);
         }

@@ -98,6 +98,8 @@ final class TestLogs {
         final ManualFlusher flusher = new ManualFlusher();
         final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         final boolean durableAck;
+        /** Kafka's producer.id.expiration.ms; a test may shorten it before {@link #open}. */
+        long producerIdExpirationMs = LogManager.Settings.PRODUCER_ID_EXPIRATION_MS_DEFAULT;
         PartitionLog log;
 
         Harness(Path root, boolean durableAck) throws IOException {
@@ -107,7 +109,7 @@ final class TestLogs {
         }
 
         LogContext context() {
-            return new LogContext(disk, clock::get, durableAck, flusher, scheduler, 0);
+            return new LogContext(disk, clock::get, durableAck, flusher, scheduler, 0, producerIdExpirationMs);
         }
 
         PartitionLog open(LogConfig config, boolean cleanShutdown) throws IOException {

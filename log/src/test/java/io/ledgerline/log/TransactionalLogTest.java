@@ -318,8 +318,8 @@ class TransactionalLogTest {
     void version2SnapshotWithoutCoordinatorEpochsIsRead() {
         ByteBuffer v2 = ByteBuffer.allocate(4 + 4 + (8 + 2 + 8 + 4) + 4);
         v2.putInt(-2).putInt(1).putLong(P1).putShort((short) 7).putLong(42).putInt(0).putInt(0).flip();
-        ProducerStateManager m = ProducerStateManager.fromSnapshot(v2);
-        assertThat(m.describe()).containsExactly(new ActiveProducer(P1, (short) 7, -1, -1, -1, 42));
+        ProducerStateManager m = ProducerStateManager.fromSnapshot(v2, T0);
+        assertThat(m.describe(T0, Long.MAX_VALUE)).containsExactly(new ActiveProducer(P1, (short) 7, -1, -1, T0, 42));
         assertThat(m.firstOngoingOffset()).isEqualTo(42);
     }
 

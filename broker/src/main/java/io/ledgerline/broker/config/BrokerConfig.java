@@ -1,5 +1,7 @@
 package io.ledgerline.broker.config;
 
+import io.ledgerline.log.LogManager;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -88,6 +90,13 @@ public final class BrokerConfig {
             + "its next producer gets a new producer id (ms, Kafka's default: 7 days).");
     public static final Setting TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = define("transaction.remove.expired.transaction.cleanup.interval.ms",
             "3600000", "How often transactional ids are checked for expiration (ms, Kafka's default: 1 hour).");
+    public static final Setting PRODUCER_ID_EXPIRATION_MS = define("producer.id.expiration.ms",
+            Long.toString(LogManager.Settings.PRODUCER_ID_EXPIRATION_MS_DEFAULT),
+            "A producer with no transaction open in a partition, whose last batch or marker there is this old, is "
+            + "forgotten there: its retries older than that are no longer recognised as duplicates (ms, Kafka's default: 1 day).");
+    public static final Setting PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = define("producer.id.expiration.check.interval.ms",
+            Long.toString(LogManager.Settings.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS_DEFAULT),
+            "How often partitions are checked for expired producers (ms, Kafka's default: 10 minutes).");
 
     private final Map<String, String> values;
 
@@ -136,6 +145,10 @@ public final class BrokerConfig {
         if (intValue(TRANSACTION_MAX_TIMEOUT_MS) < 1) throw new IllegalArgumentException("transaction.max.timeout.ms must be >= 1");
         for (Setting s : new Setting[] {TRANSACTION_ABORT_CHECK_INTERVAL_MS, TRANSACTIONAL_ID_EXPIRATION_MS, TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS}) {
             if (longValue(s) < 1) throw new IllegalArgumentException(s.key() + " must be >= 1");
+        }
+        // Kafka types both as int (at least 1): a larger value is refused there too.
+        for (Setting s : new Setting[] {PRODUCER_ID_EXPIRATION_MS, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS}) {
+            if (intValue(s) < 1) throw new IllegalArgumentException(s.key() + " must be >= 1");
         }
         hostPort(LISTEN);
     }

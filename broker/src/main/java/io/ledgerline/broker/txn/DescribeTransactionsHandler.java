@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeTransactions: state, producer, timeout, start time and partitions of each transactional id asked. */
+/**
+ * DescribeTransactions: state, producer, timeout, start time and partitions of each transactional id asked. The
+ * start time is that of the latest transaction, also once it completed; -1 when none began since InitProducerId
+ * (Kafka's txnStartTimestamp). An empty id is INVALID_REQUEST, an unknown one TRANSACTIONAL_ID_NOT_FOUND, as in Kafka.
+ */
 public final class DescribeTransactionsHandler implements ApiHandler {
     private final TransactionCoordinator coordinator;
 
@@ -29,6 +33,10 @@ public final class DescribeTransactionsHandler implements ApiHandler {
             DescribeTransactionsResponseData.TransactionState s = new DescribeTransactionsResponseData.TransactionState()
                     .setTransactionalId(id);
             data.transactionStates().add(s);
+            if (id.isEmpty()) {
+                s.setErrorCode(Errors.INVALID_REQUEST.code());
+                continue;
+            }
             TxnMetadata m = coordinator.describe(id);
             if (m == null) {
                 s.setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code());

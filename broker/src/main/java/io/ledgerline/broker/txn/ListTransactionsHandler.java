@@ -17,8 +17,9 @@ import com.google.re2j.PatternSyntaxException;
 
 /**
  * ListTransactions: the transactional ids passing every filter (state names, producer ids, v1's minimum
- * duration of an ongoing transaction, v2's regular expression). A state name Kafka does not know is listed
- * in unknownStateFilters; a bad pattern is INVALID_REGULAR_EXPRESSION. Patterns are RE2/J (linear time, as
+ * duration since the latest transaction's start, v2's regular expression; see
+ * {@link TransactionCoordinator#list}). A state name Kafka does not know (names are case-sensitive, as Kafka's) is
+ * listed in unknownStateFilters; a bad pattern is INVALID_REGULAR_EXPRESSION. Patterns are RE2/J (linear time, as
  * Kafka uses for client regexes): a client's pattern cannot make the broker backtrack for ever.
  */
 public final class ListTransactionsHandler implements ApiHandler {
@@ -41,7 +42,7 @@ public final class ListTransactionsHandler implements ApiHandler {
             }
         }
         for (String s : req.stateFilters()) {
-            if (TransactionState.byKafkaName(s) == null) data.unknownStateFilters().add(s);
+            if (!TransactionState.isKafkaName(s)) data.unknownStateFilters().add(s);
         }
         List<TransactionCoordinator.Listed> listed = coordinator.list(new HashSet<>(req.stateFilters()),
                 new HashSet<>(req.producerIdFilters()), req.durationFilter(), pattern);

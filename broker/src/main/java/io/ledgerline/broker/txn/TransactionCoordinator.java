@@ -200,16 +200,24 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     // ------------------------------------------------------------------ InitProducerId
 
     /**
-     * InitProducerId with a transactional id: a new producer id at epoch 0 the first time, else the epoch bumped,
-     * which fences the producer that held the id; an ongoing transaction is aborted first (with the bumped epoch).
-     * {@code expectedProducerId}/{@code expectedEpoch} (-1: none) are what a producer recovering from an
-     * abortable error sends (KIP-360): they must be the current ones, or the previous epoch for a retry.
+     * InitProducerId with a transactional id, as Kafka's coordinator answers it (handleInitProducerId): a new
+     * producer id at epoch 0 the first time, else the epoch bumped, which fences the producer that held the id; an
+     * exhausted epoch (Short.MAX_VALUE - 1) gets a new producer id at epoch 0 instead. An ongoing transaction is
+     * aborted first with the epoch bumped, then the request is taken again (Kafka answers CONCURRENT_TRANSACTIONS
+     * and the client retries). A change in flight, or a transaction completing, is CONCURRENT_TRANSACTIONS.
+     *
+     * <p>{@code expectedProducerId}/{@code expectedEpoch} (both -1: none) are what a producer recovering from an
+     * abortable error sends (KIP-360). The producer id must be the current one, or the one an exhausted epoch
+     * just replaced (the retry of that rotation), else PRODUCER_FENCED. Then the epoch must be the current one
+     * (bumped, the current one remembered as the last epoch) or the last epoch (the retry of a bump: answered
+     * with the current epoch, not bumped again), else PRODUCER_FENCED.
      */
     public CompletableFuture<InitResult> initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
                                                         short expectedEpoch) {
         if (timeoutMs <= 0 || timeoutMs > settings.transactionMaxTimeoutMs()) {
             return CompletableFuture.completedFuture(InitResult.of(Errors.INVALID_TRANSACTION_TIMEOUT));
         }
+        boolean kip360 = expectedProducerId != RecordBatch.NO_PRODUCER_ID;
         Entry e = entries.computeIfAbsent(transactionalId, Entry::new);
         CompletableFuture<Void> written;
         TxnMetadata next;
@@ -221,32 +229,22 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             TxnMetadata cur = e.current;
             long now = clock.getAsLong();
             if (cur == null) {
-                next = new TxnMetadata(producerIds.nextId(), (short) 0, RecordBatch.NO_PRODUCER_EPOCH, timeoutMs,
-                        TransactionState.EMPTY, Set.of(), Set.of(), -1, now);
+                next = TxnMetadata.first(producerIds.nextId(), timeoutMs, now); // whatever was expected, as Kafka
+            } else if (kip360 && !isExpectedProducerId(cur, expectedProducerId, expectedEpoch)) {
+                return CompletableFuture.completedFuture(InitResult.of(Errors.PRODUCER_FENCED));
             } else {
-                boolean kip360 = expectedProducerId != RecordBatch.NO_PRODUCER_ID;
-                if (kip360) {
-                    if (expectedProducerId != cur.producerId()) return CompletableFuture.completedFuture(InitResult.of(Errors.INVALID_PRODUCER_ID_MAPPING));
-                    if (expectedEpoch != cur.epoch()) {
-                        boolean retry = expectedEpoch == cur.lastEpoch() && cur.state() == TransactionState.EMPTY;
-                        if (retry) return CompletableFuture.completedFuture(new InitResult(Errors.NONE, cur.producerId(), cur.epoch()));
-                        return CompletableFuture.completedFuture(InitResult.of(Errors.PRODUCER_FENCED));
-                    }
-                }
                 switch (cur.state()) {
                     case PREPARE_COMMIT, PREPARE_ABORT -> {
                         return CompletableFuture.completedFuture(InitResult.of(Errors.CONCURRENT_TRANSACTIONS));
                     }
                     case ONGOING -> {
-                        next = fenced(cur, now);
+                        // Whatever epoch was expected: Kafka fences first and checks the epoch on the retry.
+                        next = cur.fenced(now);
                         fence = true;
                     }
                     default -> {
-                        boolean exhausted = cur.epoch() >= Short.MAX_VALUE - 1;
-                        long pid = exhausted ? producerIds.nextId() : cur.producerId();
-                        short epoch = exhausted ? 0 : (short) (cur.epoch() + 1);
-                        next = new TxnMetadata(pid, epoch, kip360 && !exhausted ? cur.epoch() : RecordBatch.NO_PRODUCER_EPOCH,
-                                timeoutMs, TransactionState.EMPTY, Set.of(), Set.of(), -1, now);
+                        next = reinitialized(cur, timeoutMs, kip360, expectedEpoch, now);
+                        if (next == null) return CompletableFuture.completedFuture(InitResult.of(Errors.PRODUCER_FENCED));
                     }
                 }
             }
@@ -255,11 +253,11 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         if (fence) {
             log.info("transactional id {}: InitProducerId aborts its ongoing transaction (producer {} epoch {} fenced)",
                     transactionalId, next.producerId(), next.epoch() - 1);
-            // Then the bump for the new producer, as on its retry after CONCURRENT_TRANSACTIONS in Kafka.
+            // Then the same request again, as the client's retry after CONCURRENT_TRANSACTIONS in Kafka.
             return written.thenCompose(v -> complete(e).whenComplete((x, err) -> {
                         if (err != null) retryComplete(e); // decided: the abort is finished later; the client retries
                     }))
-                    .thenCompose(v -> initProducerId(transactionalId, timeoutMs, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
+                    .thenCompose(v -> initProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch))
                     .exceptionally(t -> InitResult.of(Errors.COORDINATOR_NOT_AVAILABLE));
         }
         final TxnMetadata result = next;
@@ -267,11 +265,36 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 : new InitResult(Errors.NONE, result.producerId(), result.epoch()));
     }
 
-    /** The ongoing transaction aborted with the epoch bumped: the producer at the old epoch is fenced. */
-    private static TxnMetadata fenced(TxnMetadata cur, long now) {
-        short epoch = cur.epoch() == Short.MAX_VALUE ? cur.epoch() : (short) (cur.epoch() + 1);
-        return new TxnMetadata(cur.producerId(), epoch, RecordBatch.NO_PRODUCER_EPOCH, cur.timeoutMs(),
-                TransactionState.PREPARE_ABORT, cur.partitions(), cur.groups(), cur.startMs(), now);
+    /** No epoch above this one is handed out: the coordinator keeps Short.MAX_VALUE to fence with (Kafka's). */
+    static boolean isEpochExhausted(short epoch) {
+        return epoch >= Short.MAX_VALUE - 1;
+    }
+
+    /**
+     * Kafka's isValidProducerId: the expected producer id is the current one, or the previous one together with
+     * an exhausted epoch (the retry of the InitProducerId that replaced it).
+     */
+    private static boolean isExpectedProducerId(TxnMetadata cur, long expectedProducerId, short expectedEpoch) {
+        return expectedProducerId == cur.producerId()
+                || (expectedProducerId == cur.prevProducerId() && isEpochExhausted(expectedEpoch));
+    }
+
+    /**
+     * InitProducerId with no transaction in progress (Kafka's prepareIncrementProducerEpoch and
+     * prepareProducerIdRotation): the next epoch, or a new producer id once the epoch is exhausted. With an
+     * expected epoch ({@code kip360}) the current one is bumped and kept as the last epoch, the last one gets the
+     * current epoch again (a retry), any other is fenced: null.
+     */
+    private TxnMetadata reinitialized(TxnMetadata cur, int timeoutMs, boolean kip360, short expectedEpoch, long now) {
+        if (kip360 && expectedEpoch != cur.epoch()) {
+            // With the current epoch exhausted Kafka answers both cases UNKNOWN_SERVER_ERROR (it tries to bump
+            // that epoch before it looks at the expected one); here they are answered as at any other epoch.
+            if (expectedEpoch != cur.lastEpoch()) return null;
+            return cur.initialized(cur.producerId(), cur.epoch(), cur.lastEpoch(), timeoutMs, now);
+        }
+        short last = kip360 ? cur.epoch() : RecordBatch.NO_PRODUCER_EPOCH;
+        if (isEpochExhausted(cur.epoch())) return cur.initialized(producerIds.nextId(), (short) 0, last, timeoutMs, now);
+        return cur.initialized(cur.producerId(), (short) (cur.epoch() + 1), last, timeoutMs, now);
     }
 
     // ------------------------------------------------------------------ AddPartitionsToTxn, AddOffsetsToTxn
@@ -486,7 +509,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 if (cur != null && !e.pending && cur.state() == TransactionState.ONGOING && now - cur.startMs() > cur.timeoutMs()) {
                     log.info("transactional id {}: transaction of producer {} epoch {} timed out after {} ms; aborting",
                             e.id, cur.producerId(), cur.epoch(), cur.timeoutMs());
-                    written = write(e, fenced(cur, now));
+                    written = write(e, cur.fenced(now));
                 }
             }
             if (written != null) {
@@ -537,9 +560,11 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     public record Listed(String transactionalId, long producerId, TransactionState state) {}
 
     /**
-     * ListTransactions: every transactional id passing all filters (an empty filter passes all). The state filter
-     * holds Kafka's state names; unknown names match nothing. {@code minDurationMs} (-1: none) keeps ongoing
-     * transactions that have run at least that long; {@code idPattern} (null: none) must match the whole id.
+     * ListTransactions, as Kafka's listTransactionStates: every transactional id passing all filters (an empty
+     * filter passes all). The state filter holds Kafka's state names, exactly; other names match nothing.
+     * {@code minDurationMs} (-1: none) drops every id whose latest transaction started at most that long ago
+     * ({@code now - startMs <= minDurationMs}), whatever its state; an id with no start time (-1: no transaction
+     * since its InitProducerId) passes it, as in Kafka. {@code idPattern} (null: none) must match the whole id.
      */
     public List<Listed> list(Set<String> states, Set<Long> producerIds, long minDurationMs, Pattern idPattern) {
         long now = clock.getAsLong();
@@ -550,9 +575,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 m = e.current;
             }
             if (m == null) continue;
-            if (!states.isEmpty() && states.stream().noneMatch(s -> m.state() == TransactionState.byKafkaName(s))) continue;
+            if (!states.isEmpty() && !states.contains(m.state().kafkaName())) continue;
             if (!producerIds.isEmpty() && !producerIds.contains(m.producerId())) continue;
-            if (minDurationMs >= 0 && (m.state() != TransactionState.ONGOING || now - m.startMs() < minDurationMs)) continue;
+            if (minDurationMs >= 0 && now - m.startMs() <= minDurationMs) continue;
             if (idPattern != null && !idPattern.matcher(e.id).matches()) continue;
             out.add(new Listed(e.id, m.producerId(), m.state()));
         }

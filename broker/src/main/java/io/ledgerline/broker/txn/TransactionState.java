@@ -47,9 +47,14 @@ public enum TransactionState {
         throw new IllegalArgumentException("unknown transaction state id " + id);
     }
 
-    /** The state for Kafka's name, case-insensitively (ListTransactions filters), or null. */
-    static TransactionState byKafkaName(String name) {
-        for (TransactionState s : values()) if (s.kafkaName.equalsIgnoreCase(name)) return s;
-        return null;
+    /**
+     * Whether Kafka knows {@code name} as a state (ListTransactions lists the others as unknown filters): these
+     * names, exactly as written, and Kafka's two states that are never shown here, Dead (Ledgerline's tombstone in
+     * flight) and PrepareEpochFence (Ledgerline fences straight to PrepareAbort). Those two match nothing.
+     */
+    static boolean isKafkaName(String name) {
+        if (name.equals("Dead") || name.equals("PrepareEpochFence")) return true;
+        for (TransactionState s : values()) if (s.kafkaName.equals(name)) return true;
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.ledgerline.broker.txn;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +14,18 @@ import java.util.Set;
 /**
  * One record of the transaction log: the new state of a transactional id (the latest record per id wins).
  *
- * <p>Key: the transactional id, UTF-8. Value (version 1), big-endian:
+ * <p>Key: the transactional id, UTF-8. Value (version 2), big-endian:
  * <pre>
- *   version:int8 = 1 | state:int8 (TransactionState.id) | producerId:int64 | epoch:int16 | lastEpoch:int16
- *   | timeoutMs:int32 | startMs:int64 | updateMs:int64
+ *   version:int8 = 2 | state:int8 (TransactionState.id) | producerId:int64 | prevProducerId:int64 | epoch:int16
+ *   | lastEpoch:int16 | timeoutMs:int32 | startMs:int64 | updateMs:int64
  *   | partitionCount:int32 | partitionCount × (topicLength:int16, topic:UTF-8, partition:int32)
  *   | groupCount:int32 | groupCount × (groupLength:int32, group:UTF-8)
  * </pre>
+ * Version 1 is version 2 without prevProducerId, read as -1 (none). A tombstone (no value) removes the id.
  */
 public record TxnRecord(String transactionalId, TxnMetadata value) {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
     static final Comparator<TopicPartition> PARTITION_ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
@@ -34,7 +37,7 @@ public record TxnRecord(String transactionalId, TxnMetadata value) {
         TxnMetadata m = value;
         List<byte[]> topics = new ArrayList<>();
         List<byte[]> groups = new ArrayList<>();
-        int size = 1 + 1 + 8 + 2 + 2 + 4 + 8 + 8 + 4 + 4;
+        int size = 1 + 1 + 8 + 8 + 2 + 2 + 4 + 8 + 8 + 4 + 4;
         List<TopicPartition> parts = new ArrayList<>(m.partitions());
         parts.sort(PARTITION_ORDER);
         for (TopicPartition tp : parts) {
@@ -50,8 +53,8 @@ public record TxnRecord(String transactionalId, TxnMetadata value) {
             size += 4 + b.length;
         }
         ByteBuffer buf = ByteBuffer.allocate(size);
-        buf.put(VERSION).put(m.state().id).putLong(m.producerId()).putShort(m.epoch()).putShort(m.lastEpoch())
-                .putInt(m.timeoutMs()).putLong(m.startMs()).putLong(m.updateMs());
+        buf.put(VERSION).put(m.state().id).putLong(m.producerId()).putLong(m.prevProducerId()).putShort(m.epoch())
+                .putShort(m.lastEpoch()).putInt(m.timeoutMs()).putLong(m.startMs()).putLong(m.updateMs());
         buf.putInt(parts.size());
         for (int i = 0; i < parts.size(); i++) {
             buf.putShort((short) topics.get(i).length).put(topics.get(i)).putInt(parts.get(i).partition());
@@ -66,9 +69,12 @@ public record TxnRecord(String transactionalId, TxnMetadata value) {
         if (value == null) return new TxnRecord(id, null);
         ByteBuffer b = value.duplicate();
         byte version = b.get();
-        if (version != VERSION) throw new IllegalStateException("transaction record version " + version + " of " + id);
+        if (version != VERSION && version != VERSION_1) {
+            throw new IllegalStateException("transaction record version " + version + " of " + id);
+        }
         TransactionState state = TransactionState.byId(b.get());
         long pid = b.getLong();
+        long prevPid = version == VERSION_1 ? RecordBatch.NO_PRODUCER_ID : b.getLong();
         short epoch = b.getShort();
         short lastEpoch = b.getShort();
         int timeout = b.getInt();
@@ -88,6 +94,6 @@ public record TxnRecord(String transactionalId, TxnMetadata value) {
             b.get(s);
             groups.add(new String(s, StandardCharsets.UTF_8));
         }
-        return new TxnRecord(id, new TxnMetadata(pid, epoch, lastEpoch, timeout, state, parts, groups, start, update));
+        return new TxnRecord(id, new TxnMetadata(pid, prevPid, epoch, lastEpoch, timeout, state, parts, groups, start, update));
     }
 }

@@ -44,7 +44,11 @@ import java.util.Map;
  * Fuzzes the request path end to end — frame decoder, header and body parsing, every handler — through the
  * real pipeline on an in-memory channel backed by a real broker. The property: whatever the bytes, nothing
  * throws out of the pipeline and no request counts as an unexpected error (a handler bug); bad input only
- * ever closes the connection or gets an error code.
+ * ever closes the connection or gets an error code. Each input is judged alone: it gets a connection and
+ * {@link ConnectionStats} of its own, so a failing input fails by itself and the inputs after it are judged on
+ * their own errors. (The broker behind them is shared: an input sees the topics and state earlier ones left.)
+ * What an input's channel runs before it is finished is judged; a response that completes only after that (a
+ * handler still waiting on another thread) is not.
  *
  * <p>Inputs are built three ways: raw bytes; a valid header for an advertised API and version followed by
  * fuzzed body bytes; a valid request of a supported API with some bytes overwritten. Every API of the dispatch
@@ -62,7 +66,9 @@ class RequestDecodingFuzzTest {
     private static ApiTable table;
     private static List<ApiTable.Entry> apis;
     private static List<ByteBuffer> templates;
-    private static final ConnectionStats stats = new ConnectionStats();
+
+    /** One fuzzed frame body, and what it is, for the failure message. */
+    private record Input(String label, ByteBuffer frameBody) {}
 
     @BeforeAll
     static void start() throws IOException {
@@ -88,11 +94,13 @@ class RequestDecodingFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void noInputCrashesTheBroker(FuzzedDataProvider data) {
-        ByteBuffer frameBody = switch (data.consumeInt(0, 2)) {
-            case 0 -> ByteBuffer.wrap(data.consumeRemainingAsBytes());
+        Input input = switch (data.consumeInt(0, 2)) {
+            case 0 -> new Input("raw bytes", ByteBuffer.wrap(data.consumeRemainingAsBytes()));
             case 1 -> headerThenFuzz(data);
             default -> mutatedTemplate(data);
         };
+        ByteBuffer frameBody = input.frameBody();
+        ConnectionStats stats = new ConnectionStats(); // this input's own: its verdict depends on no other input
         EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
             @Override
             protected void initChannel(io.netty.channel.Channel c) {
@@ -105,29 +113,32 @@ class RequestDecodingFuzzTest {
         ch.runPendingTasks();
         ch.checkException();
         ch.finishAndReleaseAll();
-        if (stats.unexpectedErrors.sum() != 0) {
-            throw new AssertionError("a request caused an unexpected error (see the log above)");
+        long unexpected = stats.unexpectedErrors.sum();
+        if (unexpected != 0) {
+            throw new AssertionError(input.label() + ": " + unexpected + " unexpected error(s) (see the log above)");
         }
     }
 
-    private static ByteBuffer headerThenFuzz(FuzzedDataProvider data) {
+    private static Input headerThenFuzz(FuzzedDataProvider data) {
         ApiTable.Entry api = apis.get(data.consumeInt(0, apis.size() - 1));
         short min = (short) Math.max(api.minVersion(), api.key().oldestVersion());
         short version = (short) data.consumeInt(min, api.maxVersion());
         ByteBuffer header = serializeHeader(new RequestHeader(api.key(), version, "fuzz", 7));
         byte[] body = data.consumeRemainingAsBytes();
-        return ByteBuffer.allocate(header.remaining() + body.length).put(header).put(body).flip();
+        return new Input(api.key() + " v" + version + " header, fuzzed body",
+                ByteBuffer.allocate(header.remaining() + body.length).put(header).put(body).flip());
     }
 
-    private static ByteBuffer mutatedTemplate(FuzzedDataProvider data) {
-        ByteBuffer t = templates.get(data.consumeInt(0, templates.size() - 1));
+    private static Input mutatedTemplate(FuzzedDataProvider data) {
+        int index = data.consumeInt(0, templates.size() - 1);
+        ByteBuffer t = templates.get(index);
         byte[] bytes = new byte[t.remaining()];
         t.duplicate().get(bytes);
         int edits = data.consumeInt(1, 8);
         for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
             bytes[data.consumeInt(0, bytes.length - 1)] = data.consumeByte();
         }
-        return ByteBuffer.wrap(bytes);
+        return new Input("template " + index + " with bytes overwritten", ByteBuffer.wrap(bytes));
     }
 
     private static ByteBuffer serializeHeader(RequestHeader h) {

@@ -80,8 +80,13 @@ class TransactionProtocolErrorsTest {
     }
 
     static InitProducerIdResponse init(String id, int timeoutMs, long pid, short epoch) throws IOException {
+        return init(id, timeoutMs, pid, epoch, 5);
+    }
+
+    static InitProducerIdResponse init(String id, int timeoutMs, long pid, short epoch, int version) throws IOException {
         return (InitProducerIdResponse) client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
-                .setTransactionalId(id).setTransactionTimeoutMs(timeoutMs).setProducerId(pid).setProducerEpoch(epoch)).build((short) 5));
+                .setTransactionalId(id).setTransactionTimeoutMs(timeoutMs).setProducerId(pid).setProducerEpoch(epoch))
+                .build((short) version));
     }
 
     static Errors add(String id, long pid, short epoch, TopicPartition... tps) throws IOException {
@@ -126,13 +131,60 @@ class TransactionProtocolErrorsTest {
         InitProducerIdResponse second = init("wire-init", 1000, -1, (short) -1);
         assertThat(second.data().producerId()).isEqualTo(first.data().producerId());
         assertThat(second.data().producerEpoch()).isEqualTo((short) 1);
-        // KIP-360: the holder bumps its own epoch; an older epoch is fenced; another id is a mapping error.
+        // KIP-360: the holder bumps its own epoch; an older epoch is fenced, and so is another producer id (Kafka's
+        // handleInitProducerId: PRODUCER_FENCED, not a mapping error).
         long pid = second.data().producerId();
         InitProducerIdResponse bumped = init("wire-init", 1000, pid, (short) 1);
         assertThat(bumped.data().producerEpoch()).isEqualTo((short) 2);
         assertThat(init("wire-init", 1000, pid, (short) 1).data().producerEpoch()).as("a retry gets the same answer").isEqualTo((short) 2);
         assertThat(init("wire-init", 1000, pid, (short) 0).error()).isEqualTo(Errors.PRODUCER_FENCED);
-        assertThat(init("wire-init", 1000, pid + 1, (short) 2).error()).isEqualTo(Errors.INVALID_PRODUCER_ID_MAPPING);
+        assertThat(init("wire-init", 1000, pid + 1, (short) 2).error()).isEqualTo(Errors.PRODUCER_FENCED);
+        assertThat(init("wire-init", 1000, pid + 1, (short) 2, 3).error()).as("v3 does not know PRODUCER_FENCED")
+                .isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+        // An expected producer id without an epoch, or the reverse: INVALID_REQUEST, also without a transactional id.
+        assertThat(init("wire-init", 1000, pid, (short) -1).error()).isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(init("wire-init", 1000, -1, (short) 2).error()).isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(init(null, 1000, pid, (short) -1).error()).isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(broker.transactions().describe("wire-init").epoch()).as("none of these changed anything").isEqualTo((short) 2);
+        assertThat(init(null, 1000, pid, (short) 2).data().producerId()).as("an idempotent producer gets a new id")
+                .isNotEqualTo(pid);
+    }
+
+    @Test
+    void aRetriedKip360InitIsAnsweredWithTheCurrentEpochAfterATransactionToo() throws IOException {
+        TopicPartition p0 = new TopicPartition("wire", 0);
+        long pid = init("wire-retry", 10_000, -1, (short) -1).data().producerId();
+        assertThat(init("wire-retry", 10_000, pid, (short) 0).data().producerEpoch()).isEqualTo((short) 1);
+        assertThat(add("wire-retry", pid, (short) 1, p0)).isEqualTo(Errors.NONE);
+        assertThat(end("wire-retry", pid, (short) 1, true)).isEqualTo(Errors.NONE);
+        assertThat(broker.transactions().describe("wire-retry").state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
+
+        // The retry of the bump from epoch 0 (its answer lost): the current epoch, not bumped again (Kafka: in
+        // Empty, CompleteCommit and CompleteAbort alike); the id is Empty again, as after any InitProducerId.
+        InitProducerIdResponse retry = init("wire-retry", 20_000, pid, (short) 0);
+        assertThat(retry.error()).isEqualTo(Errors.NONE);
+        assertThat(retry.data().producerId()).isEqualTo(pid);
+        assertThat(retry.data().producerEpoch()).isEqualTo((short) 1);
+        TxnMetadata m = broker.transactions().describe("wire-retry");
+        assertThat(m.state()).isEqualTo(TransactionState.EMPTY);
+        assertThat(m.timeoutMs()).isEqualTo(20_000);
+        assertThat(init("wire-retry", 10_000, pid, (short) 1).data().producerEpoch()).isEqualTo((short) 2);
+    }
+
+    @Test
+    void kip360InitWithAStaleEpochAbortsTheOngoingTransactionFirstThenIsFenced() throws IOException {
+        TopicPartition p0 = new TopicPartition("wire", 0);
+        long pid = init("wire-stale", 10_000, -1, (short) -1).data().producerId();
+        short live = init("wire-stale", 10_000, -1, (short) -1).data().producerEpoch(); // a new instance: epoch 1
+        assertThat(add("wire-stale", pid, live, p0)).isEqualTo(Errors.NONE);
+
+        // A zombie at epoch 0: Kafka fences the ongoing transaction (aborted, epoch bumped) before it looks at the
+        // expected epoch, so the live producer loses its transaction, then the zombie is fenced.
+        assertThat(init("wire-stale", 10_000, pid, (short) 0).error()).isEqualTo(Errors.PRODUCER_FENCED);
+        TxnMetadata m = broker.transactions().describe("wire-stale");
+        assertThat(m.state()).isEqualTo(TransactionState.COMPLETE_ABORT);
+        assertThat(m.epoch()).isEqualTo((short) (live + 1));
+        assertThat(end("wire-stale", pid, live, true)).isEqualTo(Errors.PRODUCER_FENCED);
     }
 
     @Test

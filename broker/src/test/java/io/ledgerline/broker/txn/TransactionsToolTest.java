@@ -145,8 +145,15 @@ class TransactionsToolTest {
                         assertThat(cols[cols.length - 1]).as("CurrentTransactionStartOffset").isEqualTo("0");
                     });
 
+            long started = broker.transactions().describe("tool-tx").startMs();
             producer.commitTransaction();
-            assertThat(tool("describe", "--transactional-id", "tool-tx")).contains("CompleteCommit");
+            // The start time stays once the transaction completed (Kafka's), so its duration too.
+            assertThat(rows(tool("describe", "--transactional-id", "tool-tx"))).singleElement().satisfies(cols -> {
+                assertThat(cols[4]).isEqualTo("CompleteCommit");
+                assertThat(cols[6]).as("CurrentTransactionStartTimeMs").isEqualTo(Long.toString(started));
+            });
+            assertThat(tool("list", "--duration-filter", "3600000")).as("started less than an hour ago").doesNotContain("tool-tx");
+            assertThat(tool("list", "--duration-filter", "-1")).contains("tool-tx");
         }
     }
 
