@@ -2,6 +2,7 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.txn.FencedForOldClients;
 import io.ledgerline.broker.txn.TransactionCoordinator;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -46,9 +47,7 @@ public final class InitProducerIdHandler implements ApiHandler {
         }
         return transactions.initProducerId(req.transactionalId(), req.transactionTimeoutMs(), req.producerId(), req.producerEpoch())
                 .thenApply(r -> {
-                    // Before v4 clients do not know PRODUCER_FENCED; Kafka sends them INVALID_PRODUCER_EPOCH.
-                    Errors error = r.error() == Errors.PRODUCER_FENCED && request.version() < 4
-                            ? Errors.INVALID_PRODUCER_EPOCH : r.error();
+                    Errors error = FencedForOldClients.map(r.error(), request.version(), FencedForOldClients.INIT_PRODUCER_ID);
                     return new InitProducerIdResponse(data.setErrorCode(error.code()).setProducerId(r.producerId())
                             .setProducerEpoch(r.epoch()));
                 });

@@ -30,7 +30,7 @@ public final class AddOffsetsToTxnHandler implements ApiHandler {
             return ApiHandler.done(response(Errors.INVALID_REQUEST));
         }
         return coordinator.add(req.transactionalId(), req.producerId(), req.producerEpoch(), Set.of(), Set.of(req.groupId()))
-                .thenApply(AddOffsetsToTxnHandler::response);
+                .thenApply(error -> response(FencedForOldClients.map(error, request.version(), FencedForOldClients.ADD_OFFSETS_TO_TXN)));
     }
 
     private static AbstractResponse response(Errors error) {

@@ -49,7 +49,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
             txns.addAll(r.data().transactions());
         }
         List<CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult>> results = new ArrayList<>();
-        for (AddPartitionsToTxnTransaction t : txns) results.add(one(t));
+        for (AddPartitionsToTxnTransaction t : txns) results.add(one(t, request.version()));
         return CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).thenApply(v -> {
             AddPartitionsToTxnResponseData data = new AddPartitionsToTxnResponseData();
             if (v3) {
@@ -63,7 +63,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         });
     }
 
-    private CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult> one(AddPartitionsToTxnTransaction t) {
+    private CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult> one(AddPartitionsToTxnTransaction t, short version) {
         String id = t.transactionalId();
         Set<TopicPartition> partitions = new LinkedHashSet<>(partitions(t.topics()));
         if (id == null || id.isEmpty()) return done(id, all(partitions, Errors.INVALID_REQUEST));
@@ -80,7 +80,8 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
             return done(id, coordinator.verify(id, t.producerId(), t.producerEpoch(), partitions));
         }
         return coordinator.add(id, t.producerId(), t.producerEpoch(), partitions, Set.of())
-                .thenApply(error -> AddPartitionsToTxnResponse.resultForTransaction(id, all(partitions, error)));
+                .thenApply(error -> AddPartitionsToTxnResponse.resultForTransaction(id,
+                        all(partitions, FencedForOldClients.map(error, version, FencedForOldClients.ADD_PARTITIONS_TO_TXN))));
     }
 
     private static List<TopicPartition> partitions(AddPartitionsToTxnTopicCollection topics) {

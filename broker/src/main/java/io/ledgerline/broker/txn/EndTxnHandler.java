@@ -31,7 +31,7 @@ public final class EndTxnHandler implements ApiHandler {
         EndTxnRequestData req = request.body(EndTxnRequest.class).data();
         if (req.transactionalId() == null || req.transactionalId().isEmpty()) return ApiHandler.done(response(Errors.INVALID_REQUEST));
         return coordinator.endTxn(req.transactionalId(), req.producerId(), req.producerEpoch(), req.committed())
-                .thenApply(EndTxnHandler::response);
+                .thenApply(error -> response(FencedForOldClients.map(error, request.version(), FencedForOldClients.END_TXN)));
     }
 
     private static AbstractResponse response(Errors error) {

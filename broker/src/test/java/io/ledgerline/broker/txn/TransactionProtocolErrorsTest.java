@@ -90,8 +90,12 @@ class TransactionProtocolErrorsTest {
     }
 
     static Errors add(String id, long pid, short epoch, TopicPartition... tps) throws IOException {
+        return add(3, id, pid, epoch, tps);
+    }
+
+    static Errors add(int version, String id, long pid, short epoch, TopicPartition... tps) throws IOException {
         AddPartitionsToTxnResponse r = (AddPartitionsToTxnResponse) client.send(
-                AddPartitionsToTxnRequest.Builder.forClient(id, pid, epoch, List.of(tps)).build((short) 3));
+                AddPartitionsToTxnRequest.Builder.forClient(id, pid, epoch, List.of(tps)).build((short) version));
         Map<TopicPartition, Errors> errors = r.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID);
         assertThat(errors).containsOnlyKeys(tps);
         return errors.get(tps[0]);
@@ -104,8 +108,18 @@ class TransactionProtocolErrorsTest {
     }
 
     static Errors end(String id, long pid, short epoch, boolean commit) throws IOException {
+        return end(4, id, pid, epoch, commit);
+    }
+
+    static Errors end(int version, String id, long pid, short epoch, boolean commit) throws IOException {
         return ((EndTxnResponse) client.send(new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(id)
-                .setProducerId(pid).setProducerEpoch(epoch).setCommitted(commit), false).build((short) 4))).error();
+                .setProducerId(pid).setProducerEpoch(epoch).setCommitted(commit), false).build((short) version))).error();
+    }
+
+    static Errors addOffsets(int version, String id, long pid, short epoch, String group) throws IOException {
+        return Errors.forCode(((AddOffsetsToTxnResponse) client.send(new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData()
+                .setTransactionalId(id).setProducerId(pid).setProducerEpoch(epoch).setGroupId(group)).build((short) version)))
+                .data().errorCode());
     }
 
     static Map<TopicPartition, Errors> verify(String id, long pid, short epoch, TopicPartition... tps) throws IOException {
@@ -185,6 +199,21 @@ class TransactionProtocolErrorsTest {
         assertThat(m.state()).isEqualTo(TransactionState.COMPLETE_ABORT);
         assertThat(m.epoch()).isEqualTo((short) (live + 1));
         assertThat(end("wire-stale", pid, live, true)).isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    /** PRODUCER_FENCED is unknown before AddPartitionsToTxn/AddOffsetsToTxn/EndTxn v2: INVALID_PRODUCER_EPOCH there, as Kafka's KafkaApis. */
+    @Test
+    void versionsBeforeProducerFencedGetInvalidProducerEpoch() throws IOException {
+        TopicPartition p0 = new TopicPartition("wire", 0);
+        InitProducerIdResponse r = init("wire-old-clients", 10_000, -1, (short) -1);
+        long pid = r.data().producerId();
+        short fenced = (short) (r.data().producerEpoch() + 1);
+        for (int v = 0; v <= 4; v++) {
+            Errors expected = v < 2 ? Errors.INVALID_PRODUCER_EPOCH : Errors.PRODUCER_FENCED;
+            if (v <= 3) assertThat(add(v, "wire-old-clients", pid, fenced, p0)).as("AddPartitionsToTxn v%d", v).isEqualTo(expected);
+            assertThat(addOffsets(v, "wire-old-clients", pid, fenced, "g-old")).as("AddOffsetsToTxn v%d", v).isEqualTo(expected);
+            assertThat(end(v, "wire-old-clients", pid, fenced, true)).as("EndTxn v%d", v).isEqualTo(expected);
+        }
     }
 
     @Test
