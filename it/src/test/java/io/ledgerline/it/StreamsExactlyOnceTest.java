@@ -106,7 +106,7 @@ class StreamsExactlyOnceTest {
 
             ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, ChildStreamsApp.CHANGELOG);
             Config config = admin.describeConfigs(List.of(changelog)).all().get().get(changelog);
-            assertThat(config.get("cleanup.policy").value()).as("the changelog is compacted").isEqualTo("compact");
+            assertThat(config.get("cleanup.policy").value()).as("the changelog topic is a compact one").isEqualTo("compact");
         } finally {
             TempDirs.delete(stateDir);
         }
