@@ -1,12 +1,10 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.Clients;
 import io.ledgerline.it.harness.GroupMember;
 import io.ledgerline.it.harness.Groups;
 import io.ledgerline.it.harness.RawKafkaClient;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
@@ -25,10 +23,7 @@ import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitReque
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -45,21 +40,7 @@ import static org.awaitility.Awaitility.await;
  * assignment back without a rebalance; a duplicate instance id fences the older member; an offset commit with
  * a stale generation or from an unknown member is refused.
  */
-@ExtendWith(SharedBroker.class)
-class ConsumerGroupMembershipTest {
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
+class ConsumerGroupMembershipTest extends SharedBrokerTest {
 
     private static GroupMember staticMember(String group, String topic, String instance) {
         // A longer session than the other tests: the restarted member must come back within it on a slow machine.

@@ -1,20 +1,15 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.ChildGroupMember;
 import io.ledgerline.it.harness.Clients;
 import io.ledgerline.it.harness.GroupMember;
 import io.ledgerline.it.harness.Groups;
 import io.ledgerline.it.harness.Seeds;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.HashSet;
 import java.util.List;
@@ -32,22 +27,8 @@ import static org.awaitility.Awaitility.await;
  * session timeout tells); with the cooperative sticky assignor the survivors revoke nothing; with
  * commit-after-processing a member killed mid-batch loses and skips nothing.
  */
-@ExtendWith(SharedBroker.class)
-class ConsumerGroupRebalanceTest {
+class ConsumerGroupRebalanceTest extends SharedBrokerTest {
     private static final int PARTITIONS = 6;
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
 
     private static String sixPartitionTopic(String prefix) throws Exception {
         String topic = Clients.uniqueTopic(prefix);

@@ -1,19 +1,14 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.ChildJvm;
 import io.ledgerline.it.harness.Clients;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Promise 7 (Kafka everywhere): Kafka's own command-line tools from kafka-tools, unchanged, against the
  * broker: kafka-producer-perf-test writes, kafka-console-consumer (in a consumer group) reads everything.
  */
-@ExtendWith(SharedBroker.class)
-class KafkaToolsTest {
+class KafkaToolsTest extends SharedBrokerTest {
     private static final int PARTITIONS = 3;
     private static final int RECORDS = 20_000;
     private static final int RECORD_SIZE = 1024;
@@ -36,19 +30,6 @@ class KafkaToolsTest {
     /** ProducerPerformance's final summary: "20000 records sent, 9876.5 records/sec (9.65 MB/sec), ...". */
     private static final Pattern PERF_SUMMARY = Pattern.compile("^(\\d+) records sent, .*");
 
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
 
     @Test
     void producerPerfTestSendsEveryRecordWithAcksAll() throws Exception {

@@ -1,12 +1,10 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.Clients;
 import io.ledgerline.it.harness.Seeds;
 import io.ledgerline.it.harness.Sequenced;
 import io.ledgerline.it.harness.Sequenced.Problems;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,9 +14,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,23 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Promise 1 (ordered) and promise 7 (any client works) with the official producer and consumer: what is
  * acknowledged comes back once, where it was acknowledged, in order, byte for byte.
  */
-@ExtendWith(SharedBroker.class)
-class ProduceConsumeRoundTripTest {
+class ProduceConsumeRoundTripTest extends SharedBrokerTest {
     private static final int PARTITIONS = 6;
 
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
 
     /** One record as the test sent it; {@code seq} is its index in send order. */
     private record Sent(byte[] key, byte[] value, List<Header> headers, long timestamp) {}

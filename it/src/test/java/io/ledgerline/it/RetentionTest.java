@@ -1,10 +1,8 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.Clients;
 import io.ledgerline.it.harness.Sequenced;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,10 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,26 +22,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * Retention deletes whole old segments and moves the log start offset; consumers reading from the
  * earliest offset start there. Segments are 1 MiB, the smallest segment.bytes Apache Kafka 4.x accepts;
- * the shared broker checks retention every 500 ms ({@link SharedBroker#SETTINGS}).
+ * the shared broker checks retention every 500 ms ({@link io.ledgerline.it.harness.SharedBroker#SETTINGS}).
  */
-@ExtendWith(SharedBroker.class)
-class RetentionTest {
+class RetentionTest extends SharedBrokerTest {
     private static final String ONE_MIB = Integer.toString(1024 * 1024);
     private static final int RECORD_BYTES = 1024;
 
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
 
     /** About 6 MiB into 1 MiB segments with retention.bytes of 1 MiB: the oldest segments must go. */
     @Test

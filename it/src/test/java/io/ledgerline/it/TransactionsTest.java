@@ -1,9 +1,7 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.Clients;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,10 +12,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,21 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * interleaved commits and aborts of several producers on one partition leave read_committed exactly the
  * committed records, in order.
  */
-@ExtendWith(SharedBroker.class)
-class TransactionsTest {
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
+class TransactionsTest extends SharedBrokerTest {
 
     private static KafkaProducer<byte[], byte[]> producer(String transactionalId) {
         return Clients.producer(broker, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,

@@ -1,20 +1,15 @@
 package io.ledgerline.it;
 
-import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.ChildJvm;
 import io.ledgerline.it.harness.Clients;
-import io.ledgerline.it.harness.SharedBroker;
-import org.apache.kafka.clients.admin.Admin;
+import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,23 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * open transaction and the partition's producers, does not take a live transaction for a hanging one, and its
  * {@code abort} ends the transaction on the partition (WriteTxnMarkers): read_committed consumers move past it.
  */
-@ExtendWith(SharedBroker.class)
-class TransactionsToolTest {
+class TransactionsToolTest extends SharedBrokerTest {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
-    private static BrokerTarget broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void setUp(BrokerTarget sharedBroker) {
-        broker = sharedBroker;
-        admin = Clients.admin(broker);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        admin.close();
-    }
 
     /** Runs kafka-transactions; {@code match} counts stdout lines. Fails unless the tool exits with 0. */
     private static ChildJvm.Result tool(Predicate<String> match, String... args) throws Exception {
