@@ -140,7 +140,7 @@ public final class FaultInjectingDisk implements FileOpener {
             return held.await(timeout, unit);
         }
 
-        /** Lets the held forces succeed. */
+        /** Lets the held forces succeed (nothing if the gate is open already). */
         public void release() {
             open(false);
         }
@@ -150,7 +150,9 @@ public final class FaultInjectingDisk implements FileOpener {
             open(true);
         }
 
-        private void open(boolean fail) {
+        /** Only the first call opens: a test's clean-up may release a gate the test already opened. */
+        private synchronized void open(boolean fail) {
+            if (opened.getCount() == 0) return;
             failing = fail;
             gate.compareAndSet(this, null);
             opened.countDown();
