@@ -20,8 +20,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
@@ -42,6 +45,8 @@ import java.util.stream.Stream;
  *
  * <p>Faults to switch on: {@link #failForces} (fsync returns EIO), {@link #diskFullAfter} (writes get ENOSPC
  * once that many more bytes are written; the write that crosses the line is short, as write(2) is).
+ * {@link #holdForces} stops the fsyncs of one directory until the test lets them succeed or fail, so a test can
+ * look at the system while a write is written but not yet durable.
  *
  * <p>Power: {@link #crash()} turns the disk off — every operation, from any channel or opener call, fails with
  * an IOException until {@link #restart()} — so a process that was running keeps failing while the test stops
@@ -75,6 +80,7 @@ public final class FaultInjectingDisk implements FileOpener {
     private volatile long writeBudgetBytes = Long.MAX_VALUE;
     /** One-shot: runs on the thread that next forces this file, before the force (to stage a race). */
     private final Map<Path, java.util.function.Consumer<FileChannel>> beforeForce = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicReference<ForceGate> gate = new AtomicReference<>();
     private final AtomicLong bytesDroppedByCrashes = new AtomicLong();
     private volatile int entriesDroppedByCrashes;
 
@@ -102,6 +108,68 @@ public final class FaultInjectingDisk implements FileOpener {
 
     public void spaceFreed() {
         writeBudgetBytes = Long.MAX_VALUE;
+    }
+
+    /**
+     * Closes a gate in front of the forces of every file under {@code dir}: each waits there, on its own thread and
+     * before it starts, until the test opens the gate. One gate at a time.
+     */
+    public ForceGate holdForces(Path dir) {
+        ForceGate g = new ForceGate(key(dir));
+        if (!gate.compareAndSet(null, g)) throw new IllegalStateException("a gate is closed already");
+        return g;
+    }
+
+    /**
+     * A closed gate ({@link #holdForces}). Opening it ends it: the forces it held, and any that reach it while it
+     * is being opened, then succeed ({@link #release}) or fail with EIO and lose their pages ({@link #fail}), as a
+     * {@link #failForces} failure does; later forces pass as usual.
+     */
+    public final class ForceGate {
+        private final Path dir;
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch opened = new CountDownLatch(1);
+        private volatile boolean failing;
+
+        private ForceGate(Path dir) {
+            this.dir = dir;
+        }
+
+        /** Waits until a force is held here; false if none came within the timeout. */
+        public boolean awaitHeld(long timeout, TimeUnit unit) throws InterruptedException {
+            return held.await(timeout, unit);
+        }
+
+        /** Lets the held forces succeed (nothing if the gate is open already). */
+        public void release() {
+            open(false);
+        }
+
+        /** Makes the held forces fail with EIO. */
+        public void fail() {
+            open(true);
+        }
+
+        /** Only the first call opens: a test's clean-up may release a gate the test already opened. */
+        private synchronized void open(boolean fail) {
+            if (opened.getCount() == 0) return;
+            failing = fail;
+            gate.compareAndSet(this, null);
+            opened.countDown();
+        }
+
+        /** On the forcing thread: whether {@code file} is held here; waits until opened; true when the force must fail. */
+        private boolean pass(Path file) {
+            if (!file.startsWith(dir)) return false;
+            held.countDown();
+            try {
+                opened.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true; // the forcing thread is being stopped (a test that never opened the gate): no fsync happened
+            }
+            return failing;
+        }
     }
 
     /**
@@ -489,10 +557,12 @@ public final class FaultInjectingDisk implements FileOpener {
         public void force(boolean metaData) throws IOException {
             java.util.function.Consumer<FileChannel> hook = beforeForce.remove(state.path);
             if (hook != null) hook.accept(this);
+            ForceGate g = gate.get();
+            boolean failedAtGate = g != null && g.pass(state.path);
             enter();
             try {
                 long size = real.size();
-                if (forcesToFail.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                if (failedAtGate || forcesToFail.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                     synchronized (files) {
                         if (size > state.syncedSize) state.lost.add(new long[] {state.syncedSize, size});
                     }

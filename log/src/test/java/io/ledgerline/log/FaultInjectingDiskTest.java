@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,6 +105,50 @@ class FaultInjectingDiskTest {
         disk.spaceFreed();
         assertThat(ch.write(bytes(10, 1))).isEqualTo(10);
         assertThat(ch.size()).isEqualTo(25);
+    }
+
+    @Test
+    void heldForceWaitsForTheGateThenSucceedsOrFailsAndLosesItsPages() throws Exception {
+        FaultInjectingDisk disk = new FaultInjectingDisk(root);
+        Path held = Files.createDirectories(root.resolve("held"));
+        FileChannel inside = disk.openReadWrite(held.resolve("a.log"));
+        FileChannel outside = disk.openReadWrite(root.resolve("b.log"));
+        disk.syncDirectory(root);
+        disk.syncDirectory(held);
+
+        FaultInjectingDisk.ForceGate gate = disk.holdForces(held);
+        outside.write(bytes(10, 1));
+        outside.force(false); // not under the gate's directory: passes
+        inside.write(bytes(10, 1));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> force(inside));
+        assertThat(gate.awaitHeld(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100);
+        assertThat(first).as("held until the gate opens").isNotDone();
+        gate.release();
+        first.get(5, TimeUnit.SECONDS);
+        assertThat(disk.syncedSize(held.resolve("a.log"))).isEqualTo(10);
+
+        FaultInjectingDisk.ForceGate failing = disk.holdForces(held);
+        inside.write(bytes(10, 2));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> force(inside));
+        assertThat(failing.awaitHeld(5, TimeUnit.SECONDS)).isTrue();
+        failing.fail();
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IOException.class)
+                .hasStackTraceContaining("injected fsync failure");
+        inside.force(false); // the gate is gone; this "succeeds" over the lost pages, as after fsyncgate
+        disk.crash();
+        disk.restart();
+        byte[] after = Files.readAllBytes(held.resolve("a.log"));
+        assertThat(after).hasSize(20);
+        assertThat(after[15]).as("the failed force's pages are lost").isZero();
+    }
+
+    private static void force(FileChannel ch) {
+        try {
+            ch.force(false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -9,18 +9,20 @@ import java.util.Random;
 /**
  * The seed of a randomized test: from {@code -Dledgerline.seed=N} when given (to replay a failure), else fresh.
  * Printed before each test and prefixed to any failure, so a red run names the command that replays it:
- * {@code mvn -o -q -B -pl log test -Dtest=Class#method -Dledgerline.seed=N}.
+ * {@code mvn -o -q -B -pl log test -Dtest=Class#method -Dledgerline.seed=N} (in a later module, e.g. {@code -pl log,broker
+ * ... -Dsurefire.failIfNoSpecifiedTests=false}). Public in the test-jar, so that every module's randomized tests
+ * speak the same way ({@code @RegisterExtension final Seeded seeded = new Seeded();}).
  */
-final class Seeded implements BeforeEachCallback, TestExecutionExceptionHandler {
-    static final String PROPERTY = "ledgerline.seed";
+public final class Seeded implements BeforeEachCallback, TestExecutionExceptionHandler {
+    public static final String PROPERTY = "ledgerline.seed";
 
     private long seed;
 
-    long seed() {
+    public long seed() {
         return seed;
     }
 
-    Random random() {
+    public Random random() {
         return new Random(seed);
     }
 

@@ -35,7 +35,7 @@ final class ClassicGroup {
     long initialDelayUntilMs;
     /** CompletingRebalance: members that have not sent SyncGroup by then are removed. */
     long syncDeadlineMs;
-    /** Committed offsets: topic to partition to offset. */
+    /** Committed offsets, only as applied from durable records (see GroupCoordinator): topic to partition to offset. */
     final Map<String, Map<Integer, CommittedOffset>> offsets = new HashMap<>();
 
     ClassicGroup(String groupId, long nowMs) {

@@ -20,10 +20,12 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -39,12 +42,30 @@ import java.util.function.LongSupplier;
  * The classic group coordinator: every consumer group of this broker (this node coordinates all of them).
  *
  * <p>Shape (ARCHITECTURE.md): a request yields a response plus the {@link GroupRecord}s to append to the
- * {@link OffsetsLog}; {@link #replay} is the only code that changes committed offsets and group existence, at
- * run time exactly as when the log is replayed at start, and the response leaves only once the records are
- * durable. What is logged: committed offsets, the group's last stable generation (members, leader, protocol,
- * assignment) and group deletion. What is not: the rebalance in progress (who has rejoined, pending member
- * ids, session deadlines), as in Kafka. A restart therefore resumes every group at its last stable
- * generation, with fresh session deadlines; its members heartbeat on, or rejoin if they had moved on.
+ * {@link OffsetsLog}; {@link #replay} is the only code that changes committed offsets, offsets pending in
+ * transactions and group existence, at run time exactly as when the log is replayed at start. What is logged:
+ * committed offsets, transactional offsets and their transaction's end, the group's last stable generation
+ * (members, leader, protocol, assignment) and group deletion. What is not: the rebalance in progress (who has
+ * rejoined, pending member ids, session deadlines), as in Kafka. A restart therefore resumes every group at its
+ * last stable generation, with fresh session deadlines; its members heartbeat on, or rejoin if they had moved on.
+ *
+ * <p>Invariant: what anyone reads of committed offsets, of offsets pending in transactions and of which groups
+ * exist (OffsetFetch, DescribeGroups, ListGroups, offsets retention, the checks of later requests) is exactly
+ * the replay of a prefix of the offsets log that is durable, so a restart never takes back what a reader saw.
+ * So a write's records are applied only once durable, in the order they were appended (log order: only this
+ * coordinator appends, under its monitor), and never if the append or its fsync fails ({@link #inFlight},
+ * {@link #resolve}); the write's answer leaves after they are applied, so the writer reads its own write.
+ * The exception is live membership, as in Kafka: a rebalance runs in memory ahead of the log (a JoinGroup
+ * creates its group at once); the stored generation is only for a restart, and applying it changes nothing.
+ *
+ * <p>Writes in flight (appended, not yet applied) are looked at where they change a decision: a deletion
+ * (DeleteGroups, OffsetDelete, expiry) also writes tombstones for the offsets they set, expiry leaves a partition
+ * they touch alone, a transaction's end is written for offsets still in flight, and OffsetFetch's requireStable
+ * counts in-flight transactional offsets as pending (a retry, never a value). A group whose deletion is in
+ * flight stays visible (Empty) until the deletion is durable; meanwhile JoinGroup and DeleteGroups for it get
+ * COORDINATOR_NOT_AVAILABLE (Kafka's answer for a Dead group; clients retry), since applying the deletion
+ * would remove a member that joined meanwhile. Commits meanwhile need no such care: they follow the tombstone
+ * in the log and recreate the group, at run time as at replay.
  *
  * <p>Time: one {@link #tick} every {@value #TICK_MS} ms on this coordinator's scheduler expires sessions,
  * pending member ids, join and sync deadlines, and (every offsets.retention.check.interval.ms) old offsets of
@@ -52,7 +73,9 @@ import java.util.function.LongSupplier;
  * request; the connection handler keeps each connection's responses in request order.
  *
  * <p>Threads: every method runs under this object's monitor; nothing blocks under it (appends return a
- * durability future).
+ * durability future). Durability futures complete on the log's flush threads, which may hold the log's locks:
+ * they only hand over to this coordinator's scheduler thread, which applies writes under the monitor and
+ * answers their requests after leaving it.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -68,17 +91,31 @@ public final class GroupCoordinator implements AutoCloseable {
     /** The answer to an offset commit or delete: a request-level error, else one error per partition. */
     public record PartitionErrors(Errors error, Map<TopicPartition, Errors> partitions) {}
 
-    private final OffsetsLog offsetsLog;
+    /**
+     * Records appended to the offsets log whose fate is not known yet. {@code seq} numbers appends in log order;
+     * {@code applied} completes once the records are applied, exceptionally when they never will be.
+     */
+    private record InFlight(long seq, List<GroupRecord> records, CompletableFuture<Void> durable, CompletableFuture<Void> applied) {}
+
+    private final GroupLog offsetsLog;
     private final Settings settings;
     private final LongSupplier clock;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     /** Offsets committed in ongoing transactions: group, producer id, partition (TxnOffsetCommit). */
     private final Map<String, Map<Long, Map<TopicPartition, CommittedOffset>>> pendingTxnOffsets = new HashMap<>();
+    /** Writes appended but not yet applied or dropped, in log order (see the class comment). */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private long appendedSeq;
+    private long resolvedSeq;
     private final ScheduledExecutorService scheduler;
     private long nextRetentionCheckMs;
     private boolean loading;
 
     public GroupCoordinator(OffsetsLog offsetsLog, Settings settings, LongSupplier clock) {
+        this((GroupLog) offsetsLog, settings, clock);
+    }
+
+    GroupCoordinator(GroupLog offsetsLog, Settings settings, LongSupplier clock) {
         this.offsetsLog = offsetsLog;
         this.settings = settings;
         this.clock = clock;
@@ -133,7 +170,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 }
         } else if (record instanceof GroupRecord.Group s) {
                 if (s.members() == null) {
-                    groups.remove(s.groupId());
+                    ClassicGroup gone = groups.remove(s.groupId());
+                    assert loading || gone == null || gone.members.isEmpty()
+                            : "a group is deleted only while Empty, and no member joins while its deletion is in flight";
                     return;
                 }
                 if (!loading) {
@@ -172,10 +211,123 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** Applies {@code records} and appends them; the future completes when they are durable. */
+    /**
+     * Appends {@code records}; they are applied once durable, after every write appended before them. The future
+     * completes once they are applied, exceptionally (with the append's or fsync's error) if they never will be.
+     */
     private CompletableFuture<Void> write(List<GroupRecord> records) {
-        for (GroupRecord r : records) replay(r);
-        return offsetsLog.append(records, clock.getAsLong());
+        assert Thread.holdsLock(this) : "appends happen under the monitor, so their order is the log's";
+        assert !loading : "replay writes nothing";
+        if (records.isEmpty()) return CompletableFuture.completedFuture(null);
+        InFlight w = new InFlight(++appendedSeq, List.copyOf(records), offsetsLog.append(records, clock.getAsLong()),
+                new CompletableFuture<>());
+        inFlight.addLast(w);
+        // Possibly on a flush thread holding the log's locks, or right here: only hand over (see the class comment).
+        w.durable().whenComplete((ok, err) -> resolveLater());
+        return w.applied();
+    }
+
+    private void resolveLater() {
+        try {
+            scheduler.execute(this::resolveAndAnswer);
+        } catch (RejectedExecutionException e) {
+            // Closed: the network layer is gone, nobody waits for these answers.
+        }
+    }
+
+    private void resolveAndAnswer() {
+        List<Runnable> answers = new ArrayList<>();
+        synchronized (this) {
+            resolve(answers);
+        }
+        for (Runnable a : answers) a.run(); // outside the monitor: answering runs the handlers' continuations
+    }
+
+    /**
+     * Applies each write at the head of {@link #inFlight} that is durable and drops each that failed, in log order,
+     * up to the first whose fate is not known yet; adds the answers to give to {@code answers}. A later write may
+     * be known durable first (its durability future completed at once, or ran earlier on another thread): it waits
+     * for those before it, so two commits of one partition are applied in the order the log has them.
+     */
+    private void resolve(List<Runnable> answers) {
+        assert Thread.holdsLock(this);
+        while (!inFlight.isEmpty() && inFlight.peekFirst().durable().isDone()) {
+            InFlight w = inFlight.pollFirst();
+            assert w.seq() == resolvedSeq + 1 : "writes resolve one by one in log order: " + w.seq() + " after " + resolvedSeq;
+            resolvedSeq = w.seq();
+            Throwable failed = w.durable().handle((ok, err) -> err).join();
+            if (failed == null) {
+                try {
+                    for (GroupRecord r : w.records()) replay(r);
+                } catch (RuntimeException e) {
+                    log.error("applying {} durable group record(s) failed", w.records().size(), e);
+                    failed = e;
+                }
+            } else {
+                log.debug("{} group record(s) not applied: their write failed: {}", w.records().size(), failed.toString());
+            }
+            Throwable error = failed;
+            answers.add(error == null ? () -> w.applied().complete(null) : () -> w.applied().completeExceptionally(error));
+        }
+    }
+
+    /** For tests: completes once every write appended so far is applied or dropped. */
+    synchronized CompletableFuture<Void> settled() {
+        InFlight last = inFlight.peekLast();
+        return last == null ? CompletableFuture.completedFuture(null) : last.applied().handle((ok, err) -> null);
+    }
+
+    /** For tests: completes once this coordinator's thread has run everything handed to it so far. */
+    CompletableFuture<Void> idle() {
+        return CompletableFuture.runAsync(() -> { }, scheduler);
+    }
+
+    /**
+     * Partitions of {@code groupId} whose committed offset a write in flight may set or delete: its offset
+     * records, its transactional offsets, and the pending offsets a transaction's end in flight commits.
+     */
+    private Set<TopicPartition> inFlightOffsets(String groupId) {
+        Set<TopicPartition> out = new HashSet<>();
+        for (InFlight w : inFlight) {
+            for (GroupRecord r : w.records()) {
+                if (!r.groupId().equals(groupId)) continue;
+                if (r instanceof GroupRecord.Offset o) {
+                    out.add(new TopicPartition(o.topic(), o.partition()));
+                } else if (r instanceof GroupRecord.TxnOffset t) {
+                    out.add(new TopicPartition(t.topic(), t.partition()));
+                } else if (r instanceof GroupRecord.TxnEnd t && t.committed()) {
+                    Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
+                    if (byProducer != null && byProducer.containsKey(t.producerId())) out.addAll(byProducer.get(t.producerId()).keySet());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a write in flight holds a transactional offset for {@code groupId}: of {@code producerId} (any when
+     * -1), of {@code tp} (any when null).
+     */
+    private boolean txnOffsetInFlight(String groupId, long producerId, TopicPartition tp) {
+        for (InFlight w : inFlight) {
+            for (GroupRecord r : w.records()) {
+                if (r instanceof GroupRecord.TxnOffset t && t.groupId().equals(groupId) && (producerId < 0 || t.producerId() == producerId)
+                        && (tp == null || (t.partition() == tp.partition() && t.topic().equals(tp.topic())))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code groupId}'s deletion (a group tombstone) is in flight. */
+    private boolean deletionInFlight(String groupId) {
+        for (InFlight w : inFlight) {
+            for (GroupRecord r : w.records()) {
+                if (r instanceof GroupRecord.Group s && s.members() == null && s.groupId().equals(groupId)) return true;
+            }
+        }
+        return false;
     }
 
     private static GroupRecord.Group stored(ClassicGroup g) {
@@ -200,6 +352,9 @@ public final class GroupCoordinator implements AutoCloseable {
         LinkedHashMap<String, byte[]> protocols = new LinkedHashMap<>();
         for (JoinGroupRequestProtocol p : req.protocols()) protocols.putIfAbsent(p.name(), p.metadata());
         ClassicGroup g = groups.get(req.groupId());
+        if (g != null && g.is(GroupState.EMPTY) && deletionInFlight(g.groupId)) {
+            return joinError(Errors.COORDINATOR_NOT_AVAILABLE, memberId, version); // see the class comment
+        }
         if (g == null) {
             if (!memberId.isEmpty()) return joinError(Errors.UNKNOWN_MEMBER_ID, memberId, version);
             g = new ClassicGroup(req.groupId(), now);
@@ -590,7 +745,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         if (e != Errors.NONE) return CompletableFuture.completedFuture(new PartitionErrors(e, Map.of()));
-        if (g == null) groups.put(groupId, new ClassicGroup(groupId, now));
+        // A new group (g null) appears when the first offset record is applied, durable.
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         List<GroupRecord> records = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> o : offsets.entrySet()) {
@@ -653,24 +808,31 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * The transaction of {@code producerId} ended: its pending offsets in {@code groupIds} become committed
-     * ({@code committed}) or are dropped. Idempotent: a group without pending offsets of the producer gets no
-     * record. The future completes when the records are durable.
+     * ({@code committed}) or are dropped. Idempotent: a group without pending offsets of the producer (applied or
+     * in flight) gets no record. The future completes when the records are durable and applied.
      */
     public synchronized CompletableFuture<Void> completeTxn(long producerId, Collection<String> groupIds, boolean committed) {
         List<GroupRecord> records = new ArrayList<>();
         for (String groupId : groupIds) {
             Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
-            if (byProducer != null && byProducer.containsKey(producerId)) records.add(new GroupRecord.TxnEnd(producerId, groupId, committed));
+            if ((byProducer != null && byProducer.containsKey(producerId)) || txnOffsetInFlight(groupId, producerId, null)) {
+                records.add(new GroupRecord.TxnEnd(producerId, groupId, committed));
+            }
         }
         return write(records);
     }
 
-    /** True when an ongoing transaction has committed an offset of {@code tp} for the group (OffsetFetch requireStable). */
+    /**
+     * True when an ongoing transaction has committed an offset of {@code tp} for the group (OffsetFetch
+     * requireStable), or such a commit is in flight: the answer is a retry, never a value, so counting one that
+     * may still fail is the safe side.
+     */
     public synchronized boolean hasPendingTxnOffset(String groupId, TopicPartition tp) {
         Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
-        if (byProducer == null) return false;
-        for (Map<TopicPartition, CommittedOffset> m : byProducer.values()) if (m.containsKey(tp)) return true;
-        return false;
+        if (byProducer != null) {
+            for (Map<TopicPartition, CommittedOffset> m : byProducer.values()) if (m.containsKey(tp)) return true;
+        }
+        return txnOffsetInFlight(groupId, -1, tp);
     }
 
     /** Committed offsets of {@code groupId}: of {@code partitions}, or every one when null. Missing ones are absent. */
@@ -698,6 +860,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (subscribed == null) return CompletableFuture.completedFuture(new PartitionErrors(Errors.NON_EMPTY_GROUP, Map.of()));
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         List<GroupRecord> records = new ArrayList<>();
+        Set<TopicPartition> busy = inFlightOffsets(groupId); // a commit in flight is deleted too: it is before us in the log
         for (TopicPartition tp : partitions) {
             if (subscribed.contains(tp.topic())) {
                 result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
@@ -705,7 +868,9 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             result.put(tp, Errors.NONE);
             Map<Integer, CommittedOffset> ps = g.offsets.get(tp.topic());
-            if (ps != null && ps.containsKey(tp.partition())) records.add(new GroupRecord.Offset(groupId, tp.topic(), tp.partition(), null));
+            if ((ps != null && ps.containsKey(tp.partition())) || busy.contains(tp)) {
+                records.add(new GroupRecord.Offset(groupId, tp.topic(), tp.partition(), null));
+            }
         }
         return write(records).handle((ok, err) -> err == null ? new PartitionErrors(Errors.NONE, result)
                 : new PartitionErrors(Errors.COORDINATOR_NOT_AVAILABLE, Map.of()));
@@ -741,17 +906,27 @@ public final class GroupCoordinator implements AutoCloseable {
         return d;
     }
 
-    /** DeleteGroups for one group: only an Empty group (NON_EMPTY_GROUP otherwise); its offsets go with it. */
+    /**
+     * DeleteGroups for one group: only an Empty group (NON_EMPTY_GROUP otherwise); its offsets go with it. The group
+     * stays visible until the deletion is durable; COORDINATOR_NOT_AVAILABLE while another deletion of it is in flight.
+     */
     public synchronized CompletableFuture<Errors> delete(String groupId) {
         ClassicGroup g = groups.get(groupId);
         if (g == null) return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         if (!g.is(GroupState.EMPTY)) return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
+        if (deletionInFlight(groupId)) return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
         return write(deletion(g)).handle((ok, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
     }
 
-    private static List<GroupRecord> deletion(ClassicGroup g) {
+    /**
+     * The records deleting {@code g}: a tombstone for every offset, applied or in flight (a group tombstone alone
+     * would do at replay, but a compacted log keeps an offset record that has no tombstone), then the group's.
+     */
+    private List<GroupRecord> deletion(ClassicGroup g) {
+        Set<TopicPartition> offsets = inFlightOffsets(g.groupId);
+        g.offsets.forEach((t, ps) -> ps.keySet().forEach(p -> offsets.add(new TopicPartition(t, p))));
         List<GroupRecord> records = new ArrayList<>();
-        g.offsets.forEach((t, ps) -> ps.keySet().forEach(p -> records.add(new GroupRecord.Offset(g.groupId, t, p, null))));
+        for (TopicPartition tp : offsets) records.add(new GroupRecord.Offset(g.groupId, tp.topic(), tp.partition(), null));
         records.add(new GroupRecord.Group(g.groupId, null, null, 0, null, 0, null));
         return records;
     }
@@ -801,25 +976,32 @@ public final class GroupCoordinator implements AutoCloseable {
      * offsets.retention.minutes, Kafka's rule: an Empty group's offsets expire once the group has been empty
      * that long (a group that never had members: counted from each commit); a group with members keeps the
      * offsets of topics it subscribes to, and loses others' the same time after their commit. A group left
-     * with no offsets and no members is deleted.
+     * with no offsets and no members is deleted. A partition with a write in flight is left for the next check
+     * (its tombstone would follow that write in the log and delete it), and so is a group being deleted.
+     * The offsets stay visible until their tombstones are durable.
      */
     private void expireOffsets(long now) {
         long retention = settings.offsetsRetentionMs();
         for (ClassicGroup g : List.copyOf(groups.values())) {
             Set<String> keep = g.is(GroupState.EMPTY) ? Set.of() : g.subscribedTopics();
-            if (keep == null) continue;
+            if (keep == null || deletionInFlight(g.groupId)) continue;
+            Set<TopicPartition> busy = inFlightOffsets(g.groupId);
             List<GroupRecord> records = new ArrayList<>();
             g.offsets.forEach((t, ps) -> {
                 if (keep.contains(t)) return;
                 ps.forEach((p, o) -> {
                     long base = g.is(GroupState.EMPTY) && g.protocolType != null ? Math.max(g.stateTimestampMs, o.commitTimestampMs()) : o.commitTimestampMs();
-                    if (base + retention <= now) records.add(new GroupRecord.Offset(g.groupId, t, p, null));
+                    if (base + retention <= now && !busy.contains(new TopicPartition(t, p))) records.add(new GroupRecord.Offset(g.groupId, t, p, null));
                 });
             });
-            if (records.isEmpty() && !(g.is(GroupState.EMPTY) && g.offsets.isEmpty() && g.pendingMembers.isEmpty())) continue;
+            boolean empty = g.is(GroupState.EMPTY) && g.pendingMembers.isEmpty() && busy.isEmpty();
+            if (records.isEmpty() && !(empty && g.offsets.isEmpty())) continue;
             if (!records.isEmpty()) log.info("group {}: {} committed offset(s) expired", g.groupId, records.size());
-            boolean nothingLeft = g.is(GroupState.EMPTY) && g.pendingMembers.isEmpty() && records.size() == countOffsets(g);
-            write(nothingLeft ? deletion(g) : records);
+            boolean nothingLeft = empty && records.size() == countOffsets(g);
+            String groupId = g.groupId;
+            write(nothingLeft ? deletion(g) : records).whenComplete((ok, err) -> {
+                if (err != null) log.warn("group {}: expired offsets kept for now: their tombstones could not be written: {}", groupId, err.toString());
+            });
         }
     }
 

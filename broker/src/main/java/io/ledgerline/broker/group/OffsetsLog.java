@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * <p>Appends are not durable on return: {@link #append} gives a future that completes once the records are
  * fsynced (the group-commit window), and the coordinator answers the request only then.
  */
-public final class OffsetsLog {
+public final class OffsetsLog implements GroupLog {
     public static final String NAME = "__ledgerline_offsets";
 
     private final PartitionLog log;
@@ -35,6 +35,7 @@ public final class OffsetsLog {
     }
 
     /** Appends {@code records} as one batch; the future completes when they are durable. */
+    @Override
     public CompletableFuture<Void> append(List<GroupRecord> records, long nowMs) {
         if (records.isEmpty()) return CompletableFuture.completedFuture(null);
         SimpleRecord[] rs = new SimpleRecord[records.size()];
@@ -49,6 +50,7 @@ public final class OffsetsLog {
     }
 
     /** Feeds every stored record to {@code apply}, oldest first. */
+    @Override
     public void replay(Consumer<GroupRecord> apply) {
         log.replay(rec -> {
             apply.accept(GroupRecord.decode(rec.key(), rec.hasValue() ? rec.value() : null));

@@ -91,7 +91,10 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     /** Where the consumer offsets of transactions live: the group coordinator (see GroupCoordinator#completeTxn). */
     @FunctionalInterface
     public interface GroupOffsets {
-        /** The transaction of {@code producerId} ended: its offsets in {@code groups} are committed or dropped. */
+        /**
+         * The transaction of {@code producerId} ended: its offsets in {@code groups} are committed or dropped. The
+         * future completes once that is durable and visible to OffsetFetch.
+         */
         CompletableFuture<Void> complete(long producerId, Set<String> groups, boolean committed);
     }
 

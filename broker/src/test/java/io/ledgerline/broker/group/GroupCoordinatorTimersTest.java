@@ -1,6 +1,8 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.log.FaultInjectingDisk;
 import io.ledgerline.log.LogManager;
+import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -38,9 +40,13 @@ class GroupCoordinatorTimersTest {
     GroupCoordinator coordinator;
 
     private GroupCoordinator open() throws Exception {
+        return open(FileOpener.DEFAULT);
+    }
+
+    private GroupCoordinator open(FileOpener disk) throws Exception {
         if (coordinator != null) coordinator.close();
         if (logs != null) logs.close();
-        logs = new LogManager(new LogManager.Settings(dir, true, 1, 1000, 300_000, 0));
+        logs = new LogManager(new LogManager.Settings(dir, true, 1, 1000, 300_000, 0), disk, System::currentTimeMillis);
         coordinator = new GroupCoordinator(new OffsetsLog(logs), new GroupCoordinator.Settings(DELAY_MS, 1000, 60_000, RETENTION_MS, 1000), now::get);
         return coordinator;
     }
@@ -65,9 +71,11 @@ class GroupCoordinatorTimersTest {
         return join(first.memberId(), rebalanceTimeoutMs);
     }
 
-    private void advance(long ms) {
+    /** Moves the clock and runs the timers; waits until what they wrote is applied (or dropped). */
+    private void advance(long ms) throws Exception {
         now.addAndGet(ms);
         coordinator.tick();
+        coordinator.settled().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -146,5 +154,19 @@ class GroupCoordinatorTimersTest {
         assertThat(coordinator.committed("young", null).get(tp).offset()).isEqualTo(7);
         advance(RETENTION_MS / 2 + 1000);
         assertThat(coordinator.committed("young", null)).isEmpty();
+    }
+
+    @Test
+    void expiredOffsetsWhoseTombstonesFailToSyncStayVisible() throws Exception {
+        FaultInjectingDisk disk = new FaultInjectingDisk(dir);
+        open(disk);
+        TopicPartition tp = new TopicPartition("t", 0);
+        assertThat(coordinator.commit("old", -1, "", null, Map.of(tp, new CommittedOffset(5, -1, "", 0))).get().error())
+                .isEqualTo(Errors.NONE);
+        disk.failAllForces();
+        advance(RETENTION_MS + 1000);
+        assertThat(coordinator.committed("old", null)).as("the tombstone's fsync failed: the offset stays").containsKey(tp);
+        assertThat(coordinator.describe("old")).isNotNull();
+        disk.failForces(0);
     }
 }
