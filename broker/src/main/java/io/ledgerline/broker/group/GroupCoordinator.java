@@ -835,6 +835,23 @@ public final class GroupCoordinator implements AutoCloseable {
         return txnOffsetInFlight(groupId, -1, tp);
     }
 
+    /**
+     * What OffsetFetch answers for {@code partitions}, read at one instant (under this monitor): their committed
+     * offsets and, with {@code requireStable}, those an ongoing transaction has committed ({@link
+     * #hasPendingTxnOffset}). Read in two calls, a transaction ending in between could give the old offset
+     * without UNSTABLE_OFFSET_COMMIT.
+     */
+    public synchronized Fetched fetch(String groupId, Collection<TopicPartition> partitions, boolean requireStable) {
+        Set<TopicPartition> unstable = new HashSet<>();
+        if (requireStable) {
+            for (TopicPartition tp : partitions) if (hasPendingTxnOffset(groupId, tp)) unstable.add(tp);
+        }
+        return new Fetched(committed(groupId, partitions), unstable);
+    }
+
+    /** {@link #fetch}'s answer: committed offsets (missing ones absent) and the partitions to answer UNSTABLE_OFFSET_COMMIT. */
+    public record Fetched(Map<TopicPartition, CommittedOffset> committed, Set<TopicPartition> unstable) {}
+
     /** Committed offsets of {@code groupId}: of {@code partitions}, or every one when null. Missing ones are absent. */
     public synchronized Map<TopicPartition, CommittedOffset> committed(String groupId, Collection<TopicPartition> partitions) {
         Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();

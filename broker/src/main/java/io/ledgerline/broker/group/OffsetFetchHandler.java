@@ -101,14 +101,14 @@ public final class OffsetFetchHandler implements ApiHandler {
         }
         List<TopicPartition> wanted = new ArrayList<>();
         for (Asked a : asked) if (a.name() != null) for (int p : a.partitions()) wanted.add(new TopicPartition(a.name(), p));
-        Map<TopicPartition, CommittedOffset> found = coordinator.committed(groupId, wanted);
+        GroupCoordinator.Fetched found = coordinator.fetch(groupId, wanted, requireStable);
         for (Asked a : asked) {
             OffsetFetchResponseTopics t = ids ? new OffsetFetchResponseTopics().setTopicId(a.id()) : new OffsetFetchResponseTopics().setName(a.name());
             for (int p : a.partitions()) {
                 if (a.name() == null) t.partitions().add(partition(p, null, Errors.UNKNOWN_TOPIC_ID));
-                else if (requireStable && coordinator.hasPendingTxnOffset(groupId, new TopicPartition(a.name(), p))) {
+                else if (found.unstable().contains(new TopicPartition(a.name(), p))) {
                     t.partitions().add(partition(p, null, Errors.UNSTABLE_OFFSET_COMMIT));
-                } else t.partitions().add(partition(p, found.get(new TopicPartition(a.name(), p)), Errors.NONE));
+                } else t.partitions().add(partition(p, found.committed().get(new TopicPartition(a.name(), p)), Errors.NONE));
             }
             out.add(t);
         }
