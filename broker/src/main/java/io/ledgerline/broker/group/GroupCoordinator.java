@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.protocol.CoordinatorWriteErrors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -613,7 +614,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     if (g.generation != generation) return; // a newer rebalance already answered the waiters
                     for (GroupMember x : g.members.values()) {
                         if (x.awaitingSync == null) continue;
-                        x.awaitingSync.complete(err == null ? syncAnswer(g, x) : syncError(Errors.COORDINATOR_NOT_AVAILABLE));
+                        x.awaitingSync.complete(err == null ? syncAnswer(g, x) : syncError(CoordinatorWriteErrors.of(err)));
                         x.awaitingSync = null;
                     }
                     if (err != null) {
@@ -761,7 +762,8 @@ public final class GroupCoordinator implements AutoCloseable {
         return write(records).handle((ok, err) -> {
             if (err == null) return new PartitionErrors(Errors.NONE, result);
             Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? Errors.COORDINATOR_NOT_AVAILABLE : x));
+            Errors writeError = CoordinatorWriteErrors.of(err);
+            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? writeError : x));
             return new PartitionErrors(Errors.NONE, failed);
         });
     }
@@ -801,7 +803,8 @@ public final class GroupCoordinator implements AutoCloseable {
         return write(records).handle((ok, err) -> {
             if (err == null) return new PartitionErrors(Errors.NONE, result);
             Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? Errors.COORDINATOR_NOT_AVAILABLE : x));
+            Errors writeError = CoordinatorWriteErrors.of(err);
+            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? writeError : x));
             return new PartitionErrors(Errors.NONE, failed);
         });
     }
@@ -890,7 +893,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         return write(records).handle((ok, err) -> err == null ? new PartitionErrors(Errors.NONE, result)
-                : new PartitionErrors(Errors.COORDINATOR_NOT_AVAILABLE, Map.of()));
+                : new PartitionErrors(CoordinatorWriteErrors.of(err), Map.of()));
     }
 
     // ------------------------------------------------------------------------------------------ admin
@@ -932,7 +935,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (g == null) return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         if (!g.is(GroupState.EMPTY)) return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
         if (deletionInFlight(groupId)) return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
-        return write(deletion(g)).handle((ok, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
+        return write(deletion(g)).handle((ok, err) -> err == null ? Errors.NONE : CoordinatorWriteErrors.of(err));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.produce.ProducerIdManager;
 import io.ledgerline.broker.produce.TransactionVerifier;
+import io.ledgerline.broker.protocol.CoordinatorWriteErrors;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.AppendResult;
 import io.ledgerline.log.PartitionLog;
@@ -261,10 +262,10 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                         if (err != null) retryComplete(e); // decided: the abort is finished later; the client retries
                     }))
                     .thenCompose(v -> initProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch))
-                    .exceptionally(t -> InitResult.of(Errors.COORDINATOR_NOT_AVAILABLE));
+                    .exceptionally(t -> InitResult.of(CoordinatorWriteErrors.of(t)));
         }
         final TxnMetadata result = next;
-        return written.handle((v, err) -> err != null ? InitResult.of(Errors.COORDINATOR_NOT_AVAILABLE)
+        return written.handle((v, err) -> err != null ? InitResult.of(CoordinatorWriteErrors.of(err))
                 : new InitResult(Errors.NONE, result.producerId(), result.epoch()));
     }
 
@@ -318,7 +319,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             }
             written = write(e, cur.adding(partitions, groups, clock.getAsLong()));
         }
-        return written.handle((v, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
+        return written.handle((v, err) -> err == null ? Errors.NONE : CoordinatorWriteErrors.of(err));
     }
 
     /** Request checks shared by the transaction's own requests; NONE when they pass. Holds e's monitor. */
@@ -434,9 +435,9 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             if (answer != null) return CompletableFuture.completedFuture(answer);
             prepared = write(e, cur.withState(commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, clock.getAsLong()));
         }
-        return prepared.handle((v, err) -> err == null)
-                .thenCompose(decided -> {
-                    if (!decided) return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+        return prepared.handle((v, err) -> err)
+                .thenCompose(notDecided -> {
+                    if (notDecided != null) return CompletableFuture.completedFuture(CoordinatorWriteErrors.of(notDecided));
                     // Decided: whatever happens to the markers now, the outcome stands (retried until written).
                     return complete(e).handle((v, err) -> {
                         if (err != null) retryComplete(e);

@@ -270,7 +270,7 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
         assertThat(coordinator.committed("a", null)).containsKey(tp);
         log.failFsync();
         log.completeAll();
-        assertThat(delete.get(5, TimeUnit.SECONDS)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(delete.get(5, TimeUnit.SECONDS)).as("a storage error, as Kafka answers it").isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(coordinator.describe("a")).isNotNull();
         assertThat(coordinator.committed("a", null)).containsKey(tp);
         assertThat(coordinator.join(join("a"), (short) 9, "c", "/127.0.0.1").get().errorCode())

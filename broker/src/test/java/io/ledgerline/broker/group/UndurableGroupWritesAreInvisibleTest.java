@@ -222,14 +222,14 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     @Test
-    void commitWhoseFsyncFailsIsCoordinatorNotAvailableOnTheWire() throws Exception {
+    void commitWhoseFsyncFailsIsNotCoordinatorOnTheWireAsFromKafka() throws Exception {
         adminCommit(Map.of(TP0, 5L));
         OffsetCommitRequestData d = new OffsetCommitRequestData().setGroupId(GROUP).setGenerationIdOrMemberEpoch(-1)
                 .setTopics(List.of(new OffsetCommitRequestTopic().setName(TP0.topic()).setPartitions(List.of(
                         new OffsetCommitRequestPartition().setPartitionIndex(TP0.partition()).setCommittedOffset(9)))));
         OffsetCommitResponse r = (OffsetCommitResponse) answerWhenTheFsyncFails(OffsetCommitRequest.Builder.forTopicNames(d).build((short) 9),
                 Map.of(TP0, 5L));
-        assertThat(Errors.forCode(r.data().topics().get(0).partitions().get(0).errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(Errors.forCode(r.data().topics().get(0).partitions().get(0).errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(committedSeenByAnotherClient()).isEqualTo(Map.of(TP0, 5L));
     }
 
@@ -321,7 +321,7 @@ class UndurableGroupWritesAreInvisibleTest {
         DeleteGroupsResponse r = (DeleteGroupsResponse) answerWhenTheFsyncFails(
                 new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP))).build((short) 2),
                 Map.of(TP0, 5L, TP1, 6L));
-        assertThat(r.get(GROUP)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(r.get(GROUP)).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(committedSeenByAnotherClient()).isEqualTo(Map.of(TP0, 5L, TP1, 6L));
         assertThat(groupListedToAnotherClient()).isTrue();
     }
@@ -335,7 +335,7 @@ class UndurableGroupWritesAreInvisibleTest {
         OffsetDeleteResponse r = (OffsetDeleteResponse) answerWhenTheFsyncFails(
                 new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData().setGroupId(GROUP).setTopics(topics)).build((short) 0),
                 Map.of(TP0, 5L, TP1, 6L));
-        assertThat(Errors.forCode(r.data().errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(Errors.forCode(r.data().errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(committedSeenByAnotherClient()).isEqualTo(Map.of(TP0, 5L, TP1, 6L));
     }
 
