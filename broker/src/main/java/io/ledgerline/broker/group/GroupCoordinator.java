@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -747,6 +748,16 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         if (e != Errors.NONE) return CompletableFuture.completedFuture(new PartitionErrors(e, Map.of()));
         // A new group (g null) appears when the first offset record is applied, durable.
+        return writeOffsets(offsets, now, (tp, c) -> new GroupRecord.Offset(groupId, tp.topic(), tp.partition(), c));
+    }
+
+    /**
+     * Writes one record per offset ({@code record}), refusing a metadata string over {@value
+     * #OFFSET_METADATA_BYTES_MAX} characters (OFFSET_METADATA_TOO_LARGE, nothing written for that partition); the
+     * answer per partition once the records are applied, or the write's error if they never will be.
+     */
+    private CompletableFuture<PartitionErrors> writeOffsets(Map<TopicPartition, CommittedOffset> offsets, long now,
+                                                            BiFunction<TopicPartition, CommittedOffset, GroupRecord> record) {
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         List<GroupRecord> records = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> o : offsets.entrySet()) {
@@ -756,8 +767,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 continue;
             }
             result.put(o.getKey(), Errors.NONE);
-            CommittedOffset c = new CommittedOffset(o.getValue().offset(), o.getValue().leaderEpoch(), metadata, now);
-            records.add(new GroupRecord.Offset(groupId, o.getKey().topic(), o.getKey().partition(), c));
+            records.add(record.apply(o.getKey(), new CommittedOffset(o.getValue().offset(), o.getValue().leaderEpoch(), metadata, now)));
         }
         return write(records).handle((ok, err) -> {
             if (err == null) return new PartitionErrors(Errors.NONE, result);
@@ -788,25 +798,7 @@ public final class GroupCoordinator implements AutoCloseable {
             else if (generation != g.generation) e = Errors.ILLEGAL_GENERATION;
         }
         if (e != Errors.NONE) return CompletableFuture.completedFuture(new PartitionErrors(e, Map.of()));
-        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-        List<GroupRecord> records = new ArrayList<>();
-        for (Map.Entry<TopicPartition, CommittedOffset> o : offsets.entrySet()) {
-            String metadata = o.getValue().metadata() == null ? "" : o.getValue().metadata();
-            if (metadata.length() > OFFSET_METADATA_BYTES_MAX) {
-                result.put(o.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
-                continue;
-            }
-            result.put(o.getKey(), Errors.NONE);
-            CommittedOffset c = new CommittedOffset(o.getValue().offset(), o.getValue().leaderEpoch(), metadata, now);
-            records.add(new GroupRecord.TxnOffset(producerId, groupId, o.getKey().topic(), o.getKey().partition(), c));
-        }
-        return write(records).handle((ok, err) -> {
-            if (err == null) return new PartitionErrors(Errors.NONE, result);
-            Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-            Errors writeError = CoordinatorWriteErrors.of(err);
-            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? writeError : x));
-            return new PartitionErrors(Errors.NONE, failed);
-        });
+        return writeOffsets(offsets, now, (tp, c) -> new GroupRecord.TxnOffset(producerId, groupId, tp.topic(), tp.partition(), c));
     }
 
     /**
