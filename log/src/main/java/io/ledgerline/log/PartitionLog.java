@@ -162,7 +162,15 @@ public final class PartitionLog {
                 throw new IOException(tp + ": segment " + base + " overlaps the previous one ending at " + prev.nextOffset());
             }
             segments.put(base, o.segment());
-            if (o.tornTail()) {
+            // Segments are contiguous (a roll starts the next one at the previous one's end), so one that ends
+            // before the next begins has lost its tail, cut at a batch boundary (its CRCs all check out): the
+            // offsets in between are gone, and nothing after the hole may be served.
+            boolean lostTail = !last && o.segment().nextOffset() < bases.get(i + 1);
+            if (lostTail) {
+                log.warn("{}: segment {} ends at offset {} but the next one starts at {}: its tail is lost, the log ends there",
+                        tp, Segment.fileStem(base), o.segment().nextOffset(), bases.get(i + 1));
+            }
+            if (o.tornTail() || lostTail) {
                 // The log ends here. The segments after it go first, durably: were this one cut first and the
                 // power lost before they went, the next start would find it whole and keep them behind a hole.
                 List<Long> after = bases.subList(i + 1, bases.size());
