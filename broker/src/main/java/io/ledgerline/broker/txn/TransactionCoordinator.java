@@ -30,6 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import com.google.re2j.Pattern;
 
 /**
@@ -364,24 +366,11 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     @Override
     public void appendIfInTransaction(String transactionalId, long producerId, short producerEpoch, TopicPartition tp,
                                       Runnable append) {
-        Entry e = entries.get(transactionalId);
-        if (e == null) throw new InvalidPidMappingException("transactional id " + transactionalId + " is unknown");
-        synchronized (e) {
-            TxnMetadata cur = e.current;
-            if (cur == null || cur.producerId() != producerId) {
-                throw new InvalidPidMappingException("transactional id " + transactionalId + " is not held by producer " + producerId);
-            }
-            if (cur.epoch() != producerEpoch) {
-                // Kafka answers a fenced produce with INVALID_PRODUCER_EPOCH (the client makes it ProducerFenced).
-                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + producerEpoch
-                        + " is fenced by epoch " + cur.epoch());
-            }
-            if (cur.state().completing()) throw new ConcurrentTransactionsException("transaction of " + transactionalId + " is completing");
-            if (cur.state() != TransactionState.ONGOING || !cur.partitions().contains(tp)) {
-                throw new TransactionAbortableException(tp + " was not added to the transaction of " + transactionalId);
-            }
-            append.run();
-        }
+        ifInTransaction(transactionalId, producerId, producerEpoch, cur -> cur.partitions().contains(tp),
+                () -> tp + " was not added to the transaction of " + transactionalId, () -> {
+                    append.run();
+                    return null;
+                });
     }
 
     /**
@@ -390,7 +379,20 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      * {@link #appendIfInTransaction} does for records. Throws the same errors.
      */
     public <T> T commitOffsetsIfInTransaction(String transactionalId, long producerId, short producerEpoch, String groupId,
-                                              java.util.function.Supplier<T> commit) {
+                                              Supplier<T> commit) {
+        return ifInTransaction(transactionalId, producerId, producerEpoch, cur -> cur.groups().contains(groupId),
+                () -> "group " + groupId + " was not added to the transaction of " + transactionalId, commit);
+    }
+
+    /**
+     * Runs {@code action} under the transactional id's monitor (so the transaction cannot complete meanwhile) if
+     * {@code producerId} at {@code producerEpoch} holds it and its ongoing transaction {@code added} what the action
+     * writes to. Else throws, as Kafka answers: an unknown id or another producer INVALID_PRODUCER_ID_MAPPING, a
+     * fenced epoch INVALID_PRODUCER_EPOCH (the client makes it ProducerFenced), a completing transaction
+     * CONCURRENT_TRANSACTIONS, anything not added TRANSACTION_ABORTABLE.
+     */
+    private <T> T ifInTransaction(String transactionalId, long producerId, short producerEpoch, Predicate<TxnMetadata> added,
+                                  Supplier<String> notAdded, Supplier<T> action) {
         Entry e = entries.get(transactionalId);
         if (e == null) throw new InvalidPidMappingException("transactional id " + transactionalId + " is unknown");
         synchronized (e) {
@@ -399,13 +401,12 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
                 throw new InvalidPidMappingException("transactional id " + transactionalId + " is not held by producer " + producerId);
             }
             if (cur.epoch() != producerEpoch) {
-                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + producerEpoch + " is fenced by epoch " + cur.epoch());
+                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + producerEpoch
+                        + " is fenced by epoch " + cur.epoch());
             }
             if (cur.state().completing()) throw new ConcurrentTransactionsException("transaction of " + transactionalId + " is completing");
-            if (cur.state() != TransactionState.ONGOING || !cur.groups().contains(groupId)) {
-                throw new TransactionAbortableException("group " + groupId + " was not added to the transaction of " + transactionalId);
-            }
-            return commit.get();
+            if (cur.state() != TransactionState.ONGOING || !added.test(cur)) throw new TransactionAbortableException(notAdded.get());
+            return action.get();
         }
     }
 
