@@ -39,8 +39,9 @@ import java.util.concurrent.CompletionException;
  * which changes nothing. Each marker is answered once it is durable (group commit), as every append. A marker
  * without partitions gets no entry in the response, and markers of one producer share one entry, as in Kafka.
  *
- * <p>Two refusals Kafka does not make, both INVALID_REQUEST, because the marker could only do harm: no producer id
- * (-1: a control batch of nobody), and a coordinator epoch above this broker's coordinator's own ({@value
+ * <p>Refusals Kafka does not make, all INVALID_REQUEST, because the marker could only do harm: no producer id
+ * (-1: a control batch of nobody), a negative producer epoch (no batch can carry it; found by the fuzzer, it was an
+ * unexpected error), and a coordinator epoch above this broker's coordinator's own ({@value
  * TransactionCoordinator#COORDINATOR_EPOCH}, which never changes): stored, it would fence every later marker the
  * coordinator writes for that producer there, leaving its next transactions undecided for ever. A partition named
  * twice in one marker gets one marker (Kafka would never answer such a request).
@@ -87,9 +88,9 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
     private CompletableFuture<Errors> write(WritableTxnMarker marker, TopicPartition tp) {
         PartitionLog partition = topics.partition(tp.topic(), tp.partition());
         if (partition == null) return CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        if (marker.producerId() < 0 || marker.coordinatorEpoch() > TransactionCoordinator.COORDINATOR_EPOCH) {
-            log.warn("{}: WriteTxnMarkers refused: producer id {}, coordinator epoch {} (this broker's coordinator epoch is {})",
-                    tp, marker.producerId(), marker.coordinatorEpoch(), TransactionCoordinator.COORDINATOR_EPOCH);
+        if (marker.producerId() < 0 || marker.producerEpoch() < 0 || marker.coordinatorEpoch() > TransactionCoordinator.COORDINATOR_EPOCH) {
+            log.warn("{}: WriteTxnMarkers refused: producer id {}, epoch {}, coordinator epoch {} (this broker's coordinator epoch is {})",
+                    tp, marker.producerId(), marker.producerEpoch(), marker.coordinatorEpoch(), TransactionCoordinator.COORDINATOR_EPOCH);
             return CompletableFuture.completedFuture(Errors.INVALID_REQUEST);
         }
         ControlRecordType type = marker.transactionResult() ? ControlRecordType.COMMIT : ControlRecordType.ABORT;

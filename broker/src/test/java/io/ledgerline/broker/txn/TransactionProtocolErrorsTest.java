@@ -361,6 +361,7 @@ class TransactionProtocolErrorsTest {
         // Transaction version 2 (WriteTxnMarkers v2) bumps the epoch for every marker: the same one is stale.
         assertThat(writeMarker(2, marker(pid, epoch, 0, false, m0).setTransactionVersion((byte) 2))).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
         assertThat(writeMarker(1, marker(-1, epoch, 0, false, m0))).as("no producer id").isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(writeMarker(1, marker(pid, (short) -1, 0, false, m0))).as("a negative producer epoch").isEqualTo(Errors.INVALID_REQUEST);
         assertThat(writeMarker(1, marker(pid, epoch, TransactionCoordinator.COORDINATOR_EPOCH + 1, false, m0)))
                 .as("a coordinator epoch this broker never had").isEqualTo(Errors.INVALID_REQUEST);
         assertThat(log0.logEndOffset()).as("nothing written").isEqualTo(end);
