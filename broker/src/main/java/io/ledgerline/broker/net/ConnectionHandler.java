@@ -2,6 +2,7 @@ package io.ledgerline.broker.net;
 
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.protocol.ResponseShaper;
 import io.ledgerline.broker.protocol.SendAdapter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -161,12 +163,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         try {
-            slot.messages = response == null ? List.of() : SendAdapter.toMessages(request.context().buildResponseSend(response));
+            slot.messages = response == null ? List.of() : serialize(request, response);
         } catch (Exception e) {
+            // A shaped response that still cannot be written is a bug (in a handler or the shaper): the client
+            // gets the request's error response, which has no fields to get wrong, and the connection stays.
             stats.unexpectedErrors.increment();
-            log.error("{}: cannot serialize response; closing connection", request, e);
-            ctx.close();
-            return;
+            stats.unwritableResponses.increment();
+            log.error("{}: response cannot be written at v{} ({}); answering UNKNOWN_SERVER_ERROR", request,
+                    request.context().apiVersion(), e.getMessage(), e);
+            try {
+                slot.messages = serialize(request, request.body().getErrorResponse(0, Errors.UNKNOWN_SERVER_ERROR.exception()));
+            } catch (Exception e2) {
+                log.error("{}: not even its error response can be written; closing connection", request, e2);
+                ctx.close();
+                return;
+            }
         }
         slot.done = true;
         boolean wrote = false;
@@ -180,6 +191,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().config().isAutoRead() && inFlight.size() < IN_FLIGHT_REQUESTS_MAX / 2) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /** The response shaped for the version it is written at ({@link ResponseShaper}), framed as Netty messages. */
+    private static List<Object> serialize(KafkaRequest request, AbstractResponse response) throws java.io.IOException {
+        ResponseShaper.shape(response.data(), request.context().apiVersion());
+        return SendAdapter.toMessages(request.context().buildResponseSend(response));
     }
 
     @Override
