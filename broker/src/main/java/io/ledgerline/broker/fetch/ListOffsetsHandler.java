@@ -41,14 +41,14 @@ public final class ListOffsetsHandler implements ApiHandler {
             ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
             data.topics().add(tr);
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p, readCommitted));
+                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p, readCommitted, request.version()));
             }
         }
         return ApiHandler.done(new ListOffsetsResponse(data));
     }
 
     private static ListOffsetsPartitionResponse answer(PartitionLog log, ListOffsetsRequestData.ListOffsetsPartition p,
-                                                       boolean readCommitted) {
+                                                       boolean readCommitted, short version) {
         ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
         if (log == null) return r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -73,7 +73,11 @@ public final class ListOffsetsHandler implements ApiHandler {
             if (found != null && readCommitted && lookup && found.offset() >= log.lastStableOffset()) {
                 found = null; // a lookup finds only what read_committed can read yet
             }
-            if (found != null) r.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(0);
+            if (found != null) {
+                r.setOffset(found.offset()).setTimestamp(found.timestamp());
+                // The leader epoch is in the response from v4 on; a non-default value does not serialize below it.
+                if (version >= 4) r.setLeaderEpoch(0);
+            }
             return r;
         } catch (ApiException e) {
             return r.setErrorCode(Errors.forException(e).code());

@@ -1,0 +1,281 @@
+'use strict';
+/*
+ * kafkajs 2.2.4 (package-lock.json), one scenario per run.
+ *
+ * Usage: node kafkajs_client.js SCENARIO BOOTSTRAP ARG...
+ * Run by io.ledgerline.it.clients.KafkaJsTest against Ledgerline and Apache Kafka. Each scenario checks what it
+ * reads (keys, values, headers, timestamps, offsets) and exits non-zero with the reason on the first mismatch;
+ * "OK <scenario>" on stdout when everything matched.
+ */
+const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
+
+const TIMEOUT_MS = 60_000;
+const BASE_TS = 1_700_000_000_000;
+
+function fail(message) {
+  const error = new Error(message);
+  error.scenarioFailure = true;
+  throw error;
+}
+
+function check(condition, message) {
+  if (!condition) fail(message);
+}
+
+function kafka(bootstrap) {
+  return new Kafka({
+    clientId: 'ledgerline-it-kafkajs',
+    brokers: [bootstrap],
+    logLevel: logLevel.WARN,
+    connectionTimeout: 10_000,
+    requestTimeout: 30_000,
+    retry: { retries: 10 },
+  });
+}
+
+const key = (prefix, i) => `${prefix}-k${i}`;
+const value = (prefix, i) => `${prefix}-v${i}`;
+
+function messages(prefix, count, partition) {
+  return Array.from({ length: count }, (_, i) => ({
+    key: key(prefix, i), value: value(prefix, i), partition, timestamp: String(BASE_TS + i),
+    headers: { seq: String(i), src: 'kafkajs' },
+  }));
+}
+
+/** Checks one consumed message against what messages(prefix, ...) produced as its i-th. */
+function checkMessage(where, message, prefix, i) {
+  check(message.key.toString() === key(prefix, i), `${where}: key ${message.key}`);
+  check(message.value.toString() === value(prefix, i), `${where}: value ${message.value}`);
+  check(message.timestamp === String(BASE_TS + i), `${where}: timestamp ${message.timestamp}`);
+  const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v.toString()]));
+  check(JSON.stringify(headers) === JSON.stringify({ seq: String(i), src: 'kafkajs' }), `${where}: headers ${JSON.stringify(headers)}`);
+}
+
+function withTimeout(promise, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS); }),
+  ]);
+}
+
+/** An idempotent GZIP producer writes 2 partitions x 50; offsets come back dense from 0. */
+async function produce(bootstrap, topic) {
+  const producer = kafka(bootstrap).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (const partition of [0, 1]) {
+    const sent = await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: messages(`p${partition}`, 50, partition) });
+    check(sent.length === 1 && sent[0].partition === partition && sent[0].errorCode === 0 && sent[0].baseOffset === '0',
+      `send to partition ${partition}: ${JSON.stringify(sent)}`);
+  }
+  await producer.disconnect();
+  return 50;
+}
+
+/** Group consumer with eachMessage and manual commit: every record once, in order per partition; commitOffsets. */
+async function consumeEachMessage(bootstrap, topic, group) {
+  const perPartition = await produce(bootstrap, topic);
+  const consumer = kafka(bootstrap).consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen = { 0: [], 1: [] };
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ topic: t, partition, message }) => {
+      check(t === topic, `topic ${t}`);
+      checkMessage(`${t}/${partition}@${message.offset}`, message, `p${partition}`, seen[partition].length);
+      check(message.offset === String(seen[partition].length), `${t}/${partition}: offset ${message.offset} after ${seen[partition].length} records`);
+      seen[partition].push(message.offset);
+      if (seen[0].length === perPartition && seen[1].length === perPartition) done();
+    },
+  });
+  await withTimeout(finished, `eachMessage did not see ${2 * perPartition} records (saw ${seen[0].length}+${seen[1].length})`);
+  await consumer.commitOffsets([{ topic, partition: 0, offset: String(perPartition) }, { topic, partition: 1, offset: '20' }]);
+  await consumer.disconnect();
+  await checkCommitted(bootstrap, group, topic, { 0: String(perPartition), 1: '20' });
+}
+
+/** Group consumer with eachBatch, resolveOffset and manual commit of the resolved offsets. */
+async function consumeEachBatch(bootstrap, topic, group) {
+  const perPartition = await produce(bootstrap, topic);
+  const consumer = kafka(bootstrap).consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen = { 0: 0, 1: 0 };
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
+      for (const message of batch.messages) {
+        const i = seen[batch.partition];
+        check(message.offset === String(i), `${batch.topic}/${batch.partition}: offset ${message.offset}, expected ${i}`);
+        checkMessage(`${batch.topic}/${batch.partition}@${message.offset}`, message, `p${batch.partition}`, i);
+        seen[batch.partition] += 1;
+        resolveOffset(message.offset);
+      }
+      check(batch.highWatermark === String(perPartition), `batch high watermark ${batch.highWatermark}`);
+      await heartbeat();
+      if (seen[0] === perPartition && seen[1] === perPartition) done();
+    },
+  });
+  await withTimeout(finished, `eachBatch did not see ${2 * perPartition} records (saw ${seen[0]}+${seen[1]})`);
+  await consumer.commitOffsets([0, 1].map((partition) => ({ topic, partition, offset: String(perPartition) })));
+  await consumer.disconnect();
+  await checkCommitted(bootstrap, group, topic, { 0: String(perPartition), 1: String(perPartition) });
+
+  // A new member of the group starts at the committed offsets: nothing left to read, so it sees nothing
+  // before records produced now, then exactly those.
+  const producer = kafka(bootstrap).producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ key: 'after', value: 'commit', partition: 1 }] });
+  await producer.disconnect();
+  const second = kafka(bootstrap).consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await second.connect();
+  await second.subscribe({ topics: [topic], fromBeginning: true });
+  let resumed;
+  const got = new Promise((resolve) => { resumed = resolve; });
+  await second.run({ autoCommit: false, eachMessage: async ({ partition, message }) => resumed({ partition, offset: message.offset, key: message.key.toString() }) });
+  const first = await withTimeout(got, 'the second member read nothing');
+  check(JSON.stringify(first) === JSON.stringify({ partition: 1, offset: String(perPartition), key: 'after' }), `second member's first record ${JSON.stringify(first)}`);
+  await second.disconnect();
+}
+
+async function checkCommitted(bootstrap, group, topic, expected) {
+  const admin = kafka(bootstrap).admin();
+  await admin.connect();
+  const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  await admin.disconnect();
+  check(offsets.length === 1 && offsets[0].topic === topic, `fetchOffsets topics ${JSON.stringify(offsets)}`);
+  const got = Object.fromEntries(offsets[0].partitions.map((p) => [p.partition, p.offset]));
+  check(JSON.stringify(got) === JSON.stringify(expected), `fetchOffsets ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+}
+
+/** Admin: createTopics, fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords (topic made here). */
+async function admin(bootstrap, topic) {
+  const a = kafka(bootstrap).admin();
+  await a.connect();
+  const created = await a.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
+  check(created === true, `createTopics returned ${created}`);
+  const again = await a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  check(again === false, `createTopics of an existing topic returned ${again}`);
+  await a.disconnect();
+  await produce(bootstrap, topic);
+
+  const b = kafka(bootstrap).admin();
+  await b.connect();
+  const sorted = (list) => list.sort((x, y) => x.partition - y.partition);
+  let offsets = sorted(await b.fetchTopicOffsets(topic));
+  check(JSON.stringify(offsets) === JSON.stringify([0, 1].map((partition) => ({ partition, offset: '50', high: '50', low: '0' }))),
+    `fetchTopicOffsets ${JSON.stringify(offsets)}`);
+  for (const [ts, expected] of [[BASE_TS + 7, '7'], [BASE_TS, '0'], [BASE_TS + 49, '49']]) {
+    const found = sorted(await b.fetchTopicOffsetsByTimestamp(topic, ts));
+    check(JSON.stringify(found) === JSON.stringify([{ partition: 0, offset: expected }, { partition: 1, offset: expected }]),
+      `fetchTopicOffsetsByTimestamp(${ts}) ${JSON.stringify(found)}`);
+  }
+  // After the last timestamp: kafkajs answers the end offset (it maps "none" to the latest offset itself).
+  const after = sorted(await b.fetchTopicOffsetsByTimestamp(topic, BASE_TS + 1000));
+  check(JSON.stringify(after) === JSON.stringify([{ partition: 0, offset: '50' }, { partition: 1, offset: '50' }]),
+    `fetchTopicOffsetsByTimestamp(after the last) ${JSON.stringify(after)}`);
+
+  await b.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '30' }, { partition: 1, offset: '-1' }] });
+  offsets = sorted(await b.fetchTopicOffsets(topic));
+  check(JSON.stringify(offsets) === JSON.stringify([{ partition: 0, offset: '50', high: '50', low: '30' }, { partition: 1, offset: '50', high: '50', low: '50' }]),
+    `fetchTopicOffsets after deleteTopicRecords ${JSON.stringify(offsets)}`);
+  await b.disconnect();
+
+  // What is left of partition 0 starts at 30.
+  const consumer = kafka(bootstrap).consumer({ groupId: `${topic}-after-delete`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen = [];
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      check(partition === 0, `record from emptied partition ${partition}`);
+      checkMessage(`${topic}/0@${message.offset}`, message, 'p0', 30 + seen.length);
+      check(message.offset === String(30 + seen.length), `offset ${message.offset}`);
+      seen.push(message.offset);
+      if (seen.length === 20) done();
+    },
+  });
+  await withTimeout(finished, `read ${seen.length} of the 20 records left`);
+  await consumer.disconnect();
+}
+
+/** Transactional producer: a consume-transform-produce step whose offsets go in with sendOffsets. */
+async function transactions(bootstrap, input, output, group, transactionalId) {
+  const client = kafka(bootstrap);
+  const plain = client.producer();
+  await plain.connect();
+  await plain.send({ topic: input, messages: messages('in', 10, 0) });
+  await plain.disconnect();
+
+  const producer = client.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let txn = await producer.transaction();
+  await txn.send({ topic: output, messages: Array.from({ length: 6 }, (_, i) => ({ ...messages('in', 10, 0)[i], value: value('in', i).toUpperCase() })) });
+  await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: [{ partition: 0, offset: '6' }] }] });
+  await txn.commit();
+  txn = await producer.transaction();
+  await txn.send({ topic: output, messages: [{ key: 'aborted', value: 'aborted', partition: 0 }] });
+  await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: [{ partition: 0, offset: '10' }] }] });
+  await txn.abort();
+  await producer.disconnect();
+
+  await checkCommitted(bootstrap, group, input, { 0: '6' });
+  const a = client.admin();
+  await a.connect();
+  const end = await a.fetchTopicOffsets(output);
+  await a.disconnect();
+  // 6 records, the commit marker, 1 aborted record, the abort marker.
+  check(JSON.stringify(end) === JSON.stringify([{ partition: 0, offset: '9', high: '9', low: '0' }]), `output offsets ${JSON.stringify(end)}`);
+
+  const consumer = client.consumer({ groupId: `${group}-reader`, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [output], fromBeginning: true });
+  const seen = [];
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        check(message.key.toString() !== 'aborted', 'read_committed consumer read the aborted record');
+        const i = seen.length;
+        check(message.offset === String(i) && message.value.toString() === value('in', i).toUpperCase() && message.key.toString() === key('in', i),
+          `committed record ${i}: offset ${message.offset} ${message.key}=${message.value}`);
+        seen.push(message.offset);
+      }
+      if (seen.length === 6 && batch.lastOffset() >= '5') done();
+    },
+  });
+  await withTimeout(finished, `read_committed read ${seen.length} of 6 committed records`);
+  await consumer.disconnect();
+}
+
+const SCENARIOS = {
+  // Only produces: the Java test reads the records back (keys, values, headers, timestamps, compression).
+  produce: async (bootstrap, topic) => { await produce(bootstrap, topic); },
+  'each-message': consumeEachMessage,
+  'each-batch': consumeEachBatch,
+  admin,
+  transactions,
+};
+
+async function main() {
+  const [scenario, bootstrap, ...args] = process.argv.slice(2);
+  if (!SCENARIOS[scenario] || !bootstrap) fail(`usage: kafkajs_client.js {${Object.keys(SCENARIOS).join('|')}} BOOTSTRAP ARG...`);
+  console.error(`kafkajs ${require('kafkajs/package.json').version}, node ${process.version}`);
+  await SCENARIOS[scenario](bootstrap, ...args);
+  console.log(`OK ${scenario}`);
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(`FAIL ${e.scenarioFailure ? e.message : e.stack}`);
+  process.exit(1);
+});

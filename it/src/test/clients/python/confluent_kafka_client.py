@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+"""librdkafka through confluent-kafka-python (Debian python3-confluent-kafka), one scenario per run.
+
+Usage: confluent_kafka_client.py SCENARIO BOOTSTRAP ARG...
+Run by io.ledgerline.it.clients.ConfluentKafkaPythonTest against Ledgerline and Apache Kafka. Each scenario
+checks what it reads (keys, values, headers, timestamps, offsets) and exits non-zero with the reason on the
+first mismatch; "OK <scenario>" on stdout, then any facts the Java test cross-checks, one "key=value" a line.
+"""
+import sys
+import time
+
+from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TopicPartition, libversion,
+                             version)
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+
+TIMEOUT_S = 60
+# A fixed base timestamp (ms): timestamps are checked exactly, offsets for times find them.
+BASE_TS = 1_700_000_000_000
+
+
+def fail(message):
+    print("FAIL " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+def producer(bootstrap, **extra):
+    conf = {"bootstrap.servers": bootstrap, "linger.ms": 5, "message.timeout.ms": TIMEOUT_S * 1000}
+    conf.update(extra)
+    return Producer(conf)
+
+
+def consumer(bootstrap, group, **extra):
+    conf = {"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
+            "enable.auto.commit": False, "session.timeout.ms": 6000}
+    conf.update(extra)
+    return Consumer(conf)
+
+
+def produce_all(p, topic, count, prefix, partition=0):
+    """Produces count records with keys, values, a header and a timestamp each; returns the delivered ones."""
+    delivered = []
+
+    def on_delivery(err, msg):
+        if err is not None:
+            fail("delivery to %s failed: %s" % (topic, err))
+        delivered.append(msg)
+
+    for i in range(count):
+        p.produce(topic, key=("%s-k%d" % (prefix, i)).encode(), value=("%s-v%d" % (prefix, i)).encode(),
+                  partition=partition, timestamp=BASE_TS + i, headers=[("seq", str(i).encode()), ("src", b"rdkafka")],
+                  on_delivery=on_delivery)
+        p.poll(0)
+    remaining = p.flush(TIMEOUT_S)
+    check(remaining == 0, "%d records not delivered within %d s" % (remaining, TIMEOUT_S))
+    check(len(delivered) == count, "delivered %d of %d" % (len(delivered), count))
+    return delivered
+
+
+def read(c, count):
+    """Polls until count records arrived; fails on an error or after TIMEOUT_S."""
+    records = []
+    deadline = time.time() + TIMEOUT_S
+    while len(records) < count:
+        check(time.time() < deadline, "read %d of %d records within %d s" % (len(records), count, TIMEOUT_S))
+        msg = c.poll(0.5)
+        if msg is None:
+            continue
+        if msg.error():
+            if msg.error().code() == KafkaError._PARTITION_EOF:
+                continue
+            fail("consumer error: %s" % msg.error())
+        records.append(msg)
+    return records
+
+
+def check_records(records, prefix, first, topic, partition=0):
+    for n, msg in enumerate(records):
+        i = first + n
+        where = "record %d of %s" % (i, topic)
+        check(msg.topic() == topic and msg.partition() == partition, "%s: topic/partition %s/%s" % (where, msg.topic(), msg.partition()))
+        check(msg.offset() == i, "%s: offset %d" % (where, msg.offset()))
+        check(msg.key() == ("%s-k%d" % (prefix, i)).encode(), "%s: key %r" % (where, msg.key()))
+        check(msg.value() == ("%s-v%d" % (prefix, i)).encode(), "%s: value %r" % (where, msg.value()))
+        check(msg.headers() == [("seq", str(i).encode()), ("src", b"rdkafka")], "%s: headers %r" % (where, msg.headers()))
+        ts_type, ts = msg.timestamp()
+        check(ts == BASE_TS + i, "%s: timestamp %d, expected %d (type %d)" % (where, ts, BASE_TS + i, ts_type))
+
+
+def scenario_codecs(bootstrap, *topics):
+    """One topic per codec, named after it (prefix-gzip, ...): produce 50 compressed records, read them back."""
+    for topic in topics:
+        codec = topic.rsplit("-", 1)[1]
+        p = producer(bootstrap, **{"compression.codec": codec})
+        delivered = produce_all(p, topic, 50, codec)
+        check([m.offset() for m in delivered] == list(range(50)), "%s: offsets %r" % (codec, [m.offset() for m in delivered]))
+        c = consumer(bootstrap, "codecs-" + topic)
+        c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+        check_records(read(c, 50), codec, 0, topic)
+        c.close()
+
+
+def scenario_idempotent(bootstrap, topic):
+    p = producer(bootstrap, **{"enable.idempotence": True, "acks": "all", "max.in.flight.requests.per.connection": 5})
+    delivered = produce_all(p, topic, 200, "idem")
+    check(sorted(m.offset() for m in delivered) == list(range(200)), "offsets not 0..199")
+    c = consumer(bootstrap, "idem-" + topic)
+    c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+    check_records(read(c, 200), "idem", 0, topic)
+    c.close()
+
+
+def scenario_transactions(bootstrap, input_topic, output_topic, group, transactional_id):
+    """Consume-transform-produce: input 0..9 read in a group, written to output in a committed transaction with
+    the group's offsets (send_offsets_to_transaction); a second transaction is aborted. read_committed sees only
+    the committed records; the group's committed offset is the one sent in the committed transaction."""
+    produce_all(producer(bootstrap), input_topic, 10, "in")
+    c = consumer(bootstrap, group, **{"isolation.level": "read_committed"})
+    c.subscribe([input_topic])
+    inputs = read(c, 10)
+    check_records(inputs, "in", 0, input_topic)
+
+    p = producer(bootstrap, **{"transactional.id": transactional_id, "enable.idempotence": True})
+    p.init_transactions(TIMEOUT_S)
+    p.begin_transaction()
+    for m in inputs[:6]:
+        p.produce(output_topic, key=m.key(), value=m.value().upper(), partition=0, timestamp=m.timestamp()[1],
+                  headers=[("from-offset", str(m.offset()).encode())])
+    p.send_offsets_to_transaction([TopicPartition(input_topic, 0, 6)], c.consumer_group_metadata(), TIMEOUT_S)
+    p.commit_transaction(TIMEOUT_S)
+
+    p.begin_transaction()
+    for m in inputs[6:]:
+        p.produce(output_topic, key=m.key(), value=b"aborted", partition=0)
+    p.send_offsets_to_transaction([TopicPartition(input_topic, 0, 10)], c.consumer_group_metadata(), TIMEOUT_S)
+    p.flush(TIMEOUT_S)
+    p.abort_transaction(TIMEOUT_S)
+
+    committed = c.committed([TopicPartition(input_topic, 0)], TIMEOUT_S)
+    check(committed[0].offset == 6, "group offset after commit and abort: %s" % committed[0])
+    c.close()
+
+    rc = consumer(bootstrap, group + "-reader", **{"isolation.level": "read_committed", "enable.partition.eof": True})
+    rc.assign([TopicPartition(output_topic, 0, OFFSET_BEGINNING)])
+    out = []
+    deadline = time.time() + TIMEOUT_S
+    while True:
+        check(time.time() < deadline, "read_committed did not reach the end of %s: %d records" % (output_topic, len(out)))
+        msg = rc.poll(0.5)
+        if msg is None:
+            continue
+        if msg.error():
+            if msg.error().code() == KafkaError._PARTITION_EOF:
+                break
+            fail("consumer error: %s" % msg.error())
+        out.append(msg)
+    check([m.value() for m in out] == [("IN-V%d" % i).encode() for i in range(6)], "read_committed values %r" % [m.value() for m in out])
+    check([m.key() for m in out] == [("in-k%d" % i).encode() for i in range(6)], "keys %r" % [m.key() for m in out])
+    check([m.headers() for m in out] == [[("from-offset", str(i).encode())] for i in range(6)], "headers")
+    check([m.timestamp()[1] for m in out] == [BASE_TS + i for i in range(6)], "timestamps")
+    # Offsets: 6 records then the commit marker (6), the aborted 4 (7..10), the abort marker (11).
+    check([m.offset() for m in out] == list(range(6)), "offsets %r" % [m.offset() for m in out])
+    lo, hi = rc.get_watermark_offsets(TopicPartition(output_topic, 0), TIMEOUT_S)
+    check((lo, hi) == (0, 12), "watermarks after a commit and an abort: %r" % ((lo, hi),))
+    rc.close()
+
+
+def scenario_group(bootstrap, topic, group):
+    """Manual commit in a group: read 30 of 3 partitions x 20, commit, close; a new member resumes after them."""
+    p = producer(bootstrap)
+    for part in range(3):
+        produce_all(p, topic, 20, "g%d" % part, partition=part)
+    c = consumer(bootstrap, group)
+    c.subscribe([topic])
+    first = read(c, 30)
+    by_partition = {}
+    for m in first:
+        by_partition[m.partition()] = m.offset() + 1
+    c.commit(offsets=[TopicPartition(topic, part, off) for part, off in by_partition.items()], asynchronous=False)
+    committed = c.committed([TopicPartition(topic, part) for part in range(3)], TIMEOUT_S)
+    check({tp.partition: tp.offset for tp in committed if tp.offset >= 0} == by_partition,
+          "committed %r, expected %r" % ([(tp.partition, tp.offset) for tp in committed], by_partition))
+    c.close()
+
+    c2 = consumer(bootstrap, group)
+    c2.subscribe([topic])
+    rest = read(c2, 60 - len(first))
+    seen = {}
+    for m in first + rest:
+        seen.setdefault(m.partition(), []).append(m.offset())
+    for part in range(3):
+        check(sorted(seen.get(part, [])) == list(range(20)), "partition %d read %r" % (part, seen.get(part)))
+    for m in rest:
+        check(m.offset() >= by_partition.get(m.partition(), 0), "re-read %d/%d below the commit" % (m.partition(), m.offset()))
+        i = m.offset()
+        check(m.value() == ("g%d-v%d" % (m.partition(), i)).encode(), "value %r" % m.value())
+    c2.commit(asynchronous=False)
+    final = c2.committed([TopicPartition(topic, part) for part in range(3)], TIMEOUT_S)
+    check([tp.offset for tp in final] == [20, 20, 20], "final committed %r" % final)
+    c2.close()
+    print("committed=" + ",".join(str(tp.offset) for tp in final))
+
+
+def scenario_seek(bootstrap, topic):
+    produce_all(producer(bootstrap), topic, 20, "seek")
+    c = consumer(bootstrap, "seek-" + topic)
+    c.assign([TopicPartition(topic, 0, 0)])
+    check_records(read(c, 5), "seek", 0, topic)
+    c.seek(TopicPartition(topic, 0, 15))
+    check_records(read(c, 5), "seek", 15, topic)
+    c.seek(TopicPartition(topic, 0, 3))
+    check_records(read(c, 2), "seek", 3, topic)
+    pos = c.position([TopicPartition(topic, 0)])
+    check(pos[0].offset == 5, "position after reading 3 and 4: %s" % pos[0])
+    c.close()
+
+
+def scenario_offsets_for_times(bootstrap, topic):
+    produce_all(producer(bootstrap), topic, 20, "oft")
+    c = consumer(bootstrap, "oft-" + topic)
+    for target, expected in [(BASE_TS, 0), (BASE_TS + 7, 7), (BASE_TS + 19, 19), (BASE_TS + 20, -1), (0, 0)]:
+        found = c.offsets_for_times([TopicPartition(topic, 0, target)], TIMEOUT_S)
+        check(found[0].error is None, "offsets_for_times(%d): %s" % (target, found[0].error))
+        check(found[0].offset == expected, "offsets_for_times(%d) = %d, expected %d" % (target, found[0].offset, expected))
+    found = c.offsets_for_times([TopicPartition(topic, 0, BASE_TS + 12)], TIMEOUT_S)
+    c.assign(found)
+    check_records(read(c, 3), "oft", 12, topic)
+    c.close()
+
+
+def scenario_watermarks(bootstrap, topic):
+    produce_all(producer(bootstrap), topic, 17, "wm")
+    c = consumer(bootstrap, "wm-" + topic)
+    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), TIMEOUT_S)
+    check((lo, hi) == (0, 17), "watermarks %r" % ((lo, hi),))
+    c.close()
+    print("watermarks=%d,%d" % (lo, hi))
+
+
+def scenario_metadata(bootstrap, topic):
+    """The topic (3 partitions, made by the test) with its leaders, and the one broker, from Metadata."""
+    c = consumer(bootstrap, "md-" + topic)
+    md = c.list_topics(timeout=TIMEOUT_S)
+    check(topic in md.topics, "topic %s not in metadata %r" % (topic, list(md.topics)))
+    t = md.topics[topic]
+    check(t.error is None, "topic error %s" % t.error)
+    check(sorted(t.partitions) == [0, 1, 2], "partitions %r" % list(t.partitions))
+    check(len(md.brokers) == 1, "brokers %r" % md.brokers)
+    broker = list(md.brokers.values())[0]
+    for p in t.partitions.values():
+        check(p.leader == broker.id and p.replicas == [broker.id] and p.isrs == [broker.id],
+              "partition %d leader %d replicas %r isrs %r" % (p.id, p.leader, p.replicas, p.isrs))
+    one = c.list_topics(topic, timeout=TIMEOUT_S)
+    check(list(one.topics) == [topic], "metadata for one topic: %r" % list(one.topics))
+    c.close()
+    print("broker=%s:%d" % (broker.host, broker.port))
+
+
+def scenario_admin(bootstrap, topic):
+    """Create (3 partitions, retention.ms), describe (metadata and configs), alter a config, delete."""
+    a = AdminClient({"bootstrap.servers": bootstrap})
+    futures = a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1, config={"retention.ms": "3600000"})],
+                              operation_timeout=TIMEOUT_S)
+    futures[topic].result(TIMEOUT_S)
+    again = a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])[topic]
+    try:
+        again.result(TIMEOUT_S)
+        fail("creating %s twice succeeded" % topic)
+    except Exception as e:
+        check(e.args[0].code() == KafkaError.TOPIC_ALREADY_EXISTS, "second create: %s" % e)
+    deadline = time.time() + TIMEOUT_S
+    while True:
+        md = a.list_topics(topic, timeout=TIMEOUT_S)
+        t = md.topics.get(topic)
+        if t is not None and t.error is None and len(t.partitions) == 3 and all(p.leader >= 0 for p in t.partitions.values()):
+            break
+        check(time.time() < deadline, "created topic %s has no leaders: %r" % (topic, t))
+        time.sleep(0.2)
+
+    resource = ConfigResource("topic", topic)
+    configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
+    check(configs["retention.ms"].value == "3600000", "retention.ms %s" % configs["retention.ms"])
+    check(configs["cleanup.policy"].value == "delete", "cleanup.policy %s" % configs["cleanup.policy"])
+
+    resource = ConfigResource("topic", topic, set_config={"retention.ms": "7200000"})
+    a.alter_configs([resource])[resource].result(TIMEOUT_S)
+    resource = ConfigResource("topic", topic)
+    configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
+    check(configs["retention.ms"].value == "7200000", "retention.ms after alter %s" % configs["retention.ms"])
+
+    a.delete_topics([topic], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
+    deadline = time.time() + TIMEOUT_S
+    while topic in a.list_topics(timeout=TIMEOUT_S).topics:
+        check(time.time() < deadline, "deleted topic %s still listed" % topic)
+        time.sleep(0.2)
+
+
+SCENARIOS = {
+    "codecs": scenario_codecs,
+    "idempotent": scenario_idempotent,
+    "transactions": scenario_transactions,
+    "group": scenario_group,
+    "seek": scenario_seek,
+    "offsets-for-times": scenario_offsets_for_times,
+    "watermarks": scenario_watermarks,
+    "metadata": scenario_metadata,
+    "admin": scenario_admin,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] not in SCENARIOS:
+        fail("usage: %s {%s} BOOTSTRAP ARG..." % (sys.argv[0], "|".join(SCENARIOS)))
+    print("confluent-kafka %s, librdkafka %s" % (version()[0], libversion()[0]), file=sys.stderr)
+    SCENARIOS[sys.argv[1]](*sys.argv[2:])
+    print("OK " + sys.argv[1])

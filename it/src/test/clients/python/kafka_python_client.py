@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""kafka-python (Debian python3-kafka 2.0.2), one scenario per run, in one API-version mode.
+
+Usage: kafka_python_client.py SCENARIO MODE BOOTSTRAP ARG...
+MODE is "auto" (kafka-python probes the broker: ApiVersions, then Metadata v0/v1, Fetch v4, ListOffsets v1) or a
+pinned version such as "1.0.0" or "2.0.0" (api_version=(1, 0, 0): no ApiVersions request, the old Produce, Fetch
+and Metadata versions of that Kafka release). Run by io.ledgerline.it.clients.KafkaPythonTest against Ledgerline
+and Apache Kafka. Each scenario checks what it reads (keys, values, headers, timestamps, offsets) and exits
+non-zero with the reason on the first mismatch; "OK <scenario>" on stdout when everything matched.
+"""
+import sys
+import time
+
+import kafka
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+TIMEOUT_S = 60
+BASE_TS = 1_700_000_000_000
+
+
+def fail(message):
+    print("FAIL " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+def versions(mode):
+    """kafka-python's api_version argument for MODE (none: probe the broker)."""
+    if mode == "auto":
+        return {}
+    return {"api_version": tuple(int(x) for x in mode.split("."))}
+
+
+def producer(bootstrap, mode, **extra):
+    conf = dict(bootstrap_servers=bootstrap, linger_ms=5, request_timeout_ms=30_000, max_block_ms=TIMEOUT_S * 1000)
+    conf.update(versions(mode))
+    conf.update(extra)
+    return KafkaProducer(**conf)
+
+
+def consumer(bootstrap, mode, *topics, **extra):
+    conf = dict(bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False,
+                consumer_timeout_ms=TIMEOUT_S * 1000, request_timeout_ms=40_000, session_timeout_ms=10_000,
+                heartbeat_interval_ms=1_000)
+    conf.update(versions(mode))
+    conf.update(extra)
+    return KafkaConsumer(*topics, **conf)
+
+
+def key(prefix, i):
+    return ("%s-k%d" % (prefix, i)).encode()
+
+
+def value(prefix, i):
+    return ("%s-v%d" % (prefix, i)).encode()
+
+
+def headers(i):
+    return [("seq", str(i).encode()), ("src", b"kafka-python")]
+
+
+def produce_all(p, topic, count, prefix, partition=0, wait=True):
+    futures = [p.send(topic, key=key(prefix, i), value=value(prefix, i), partition=partition,
+                      timestamp_ms=BASE_TS + i, headers=headers(i)) for i in range(count)]
+    p.flush(TIMEOUT_S)
+    return [f.get(TIMEOUT_S) for f in futures] if wait else []
+
+
+def read(c, count):
+    records = []
+    deadline = time.time() + TIMEOUT_S
+    while len(records) < count:
+        check(time.time() < deadline, "read %d of %d records within %d s" % (len(records), count, TIMEOUT_S))
+        for batch in c.poll(timeout_ms=500).values():
+            records.extend(batch)
+    return records
+
+
+def check_records(records, prefix, first, topic, partition=0):
+    for n, r in enumerate(records):
+        i = first + n
+        where = "record %d of %s/%d" % (i, topic, partition)
+        check(r.topic == topic and r.partition == partition, "%s: at %s/%d" % (where, r.topic, r.partition))
+        check(r.offset == i, "%s: offset %d" % (where, r.offset))
+        check(r.key == key(prefix, i), "%s: key %r" % (where, r.key))
+        check(r.value == value(prefix, i), "%s: value %r" % (where, r.value))
+        check(r.timestamp == BASE_TS + i, "%s: timestamp %d" % (where, r.timestamp))
+        check(list(r.headers) == headers(i), "%s: headers %r" % (where, r.headers))
+
+
+def scenario_produce(mode, bootstrap, topic):
+    """acks 0, 1 and all, 20 records each into one partition; read back from the start, in order."""
+    for n, acks in enumerate([1, "all", 0]):
+        p = producer(bootstrap, mode, acks=acks)
+        meta = produce_all(p, topic, 20, "acks%s" % acks)
+        if acks != 0:
+            check([m.offset for m in meta] == list(range(20 * n, 20 * n + 20)), "acks=%s offsets %r" % (acks, [m.offset for m in meta]))
+            check([m.timestamp for m in meta] == [BASE_TS + i for i in range(20)], "acks=%s timestamps %r" % (acks, [m.timestamp for m in meta]))
+        else:
+            # No response at acks=0: the offset is unknown to the client.
+            check([m.offset for m in meta] == [-1] * 20, "acks=0 offsets %r" % [m.offset for m in meta])
+        p.close(TIMEOUT_S)
+    c = consumer(bootstrap, mode)
+    tp = TopicPartition(topic, 0)
+    c.assign([tp])
+    c.seek_to_beginning(tp)
+    records = read(c, 60)
+    for n, acks in enumerate([1, "all", 0]):
+        chunk = records[20 * n:20 * n + 20]
+        check([r.offset for r in chunk] == list(range(20 * n, 20 * n + 20)), "offsets %r" % [r.offset for r in chunk])
+        for i, r in enumerate(chunk):
+            check(r.key == key("acks%s" % acks, i) and r.value == value("acks%s" % acks, i), "acks=%s record %d: %r" % (acks, i, r))
+            check(r.timestamp == BASE_TS + i and list(r.headers) == headers(i), "acks=%s record %d: %r" % (acks, i, r))
+    end = c.end_offsets([tp])[tp]
+    check(end == 60, "end offset %d" % end)
+    c.close()
+
+
+def scenario_group(mode, bootstrap, topic, group):
+    """A group member with enable_auto_commit=False reads 2 partitions x 15, commits after 10 of each with
+    commit(), checks committed(); a second member resumes there; seek() re-reads from an offset."""
+    p = producer(bootstrap, mode, acks="all")
+    for part in range(2):
+        produce_all(p, topic, 15, "g%d" % part, partition=part)
+    p.close(TIMEOUT_S)
+
+    c = consumer(bootstrap, mode, topic, group_id=group)
+    got = {0: [], 1: []}
+    deadline = time.time() + TIMEOUT_S
+    while len(got[0]) < 15 or len(got[1]) < 15:
+        check(time.time() < deadline, "first member read %d+%d of 30" % (len(got[0]), len(got[1])))
+        for tp, batch in c.poll(timeout_ms=500).items():
+            got[tp.partition].extend(batch)
+    for part in range(2):
+        check_records(got[part], "g%d" % part, 0, topic, part)
+    offsets = {TopicPartition(topic, part): kafka.OffsetAndMetadata(10, "") for part in range(2)}
+    c.commit(offsets)
+    for part in range(2):
+        committed = c.committed(TopicPartition(topic, part))
+        check(committed == 10, "committed(%d) = %r" % (part, committed))
+    c.close()
+
+    c2 = consumer(bootstrap, mode, topic, group_id=group)
+    got = {0: [], 1: []}
+    deadline = time.time() + TIMEOUT_S
+    while len(got[0]) < 5 or len(got[1]) < 5:
+        check(time.time() < deadline, "second member read %d+%d of 10" % (len(got[0]), len(got[1])))
+        for tp, batch in c2.poll(timeout_ms=500).items():
+            got[tp.partition].extend(batch)
+    for part in range(2):
+        check_records(got[part], "g%d" % part, 10, topic, part)
+    tp0 = TopicPartition(topic, 0)
+    c2.seek(tp0, 3)
+    again = []
+    deadline = time.time() + TIMEOUT_S
+    while len(again) < 12:
+        check(time.time() < deadline, "after seek(3) read %d of 12" % len(again))
+        again.extend(c2.poll(timeout_ms=500).get(tp0, []))
+    check_records(again, "g0", 3, topic, 0)
+    c2.commit()
+    for part in range(2):
+        committed = c2.committed(TopicPartition(topic, part))
+        check(committed == 15, "committed(%d) after commit() = %r" % (part, committed))
+    c2.close()
+
+
+def scenario_offsets_for_times(mode, bootstrap, topic):
+    p = producer(bootstrap, mode, acks="all")
+    produce_all(p, topic, 20, "oft")
+    p.close(TIMEOUT_S)
+    c = consumer(bootstrap, mode)
+    tp = TopicPartition(topic, 0)
+    for target, expected in [(BASE_TS, (0, BASE_TS)), (BASE_TS + 7, (7, BASE_TS + 7)), (BASE_TS + 19, (19, BASE_TS + 19)),
+                             (BASE_TS + 20, None), (0, (0, BASE_TS))]:
+        found = c.offsets_for_times({tp: target})[tp]
+        got = None if found is None else (found.offset, found.timestamp)
+        check(got == expected, "offsets_for_times(%d) = %r, expected %r" % (target, got, expected))
+    check(c.beginning_offsets([tp])[tp] == 0, "beginning_offsets")
+    check(c.end_offsets([tp])[tp] == 20, "end_offsets")
+    c.assign([tp])
+    c.seek(tp, c.offsets_for_times({tp: BASE_TS + 12})[tp].offset)
+    check_records(read(c, 3), "oft", 12, topic)
+    c.close()
+
+
+def scenario_admin(mode, bootstrap, topic):
+    a = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30_000, **versions(mode))
+    a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1, topic_configs={"retention.ms": "3600000"})])
+    try:
+        a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+        fail("creating %s twice succeeded" % topic)
+    except TopicAlreadyExistsError:
+        pass
+    deadline = time.time() + TIMEOUT_S
+    while True:
+        described = [t for t in a.describe_topics([topic]) if t["topic"] == topic]
+        if described and described[0]["error_code"] == 0 and len(described[0]["partitions"]) == 3:
+            break
+        check(time.time() < deadline, "created topic not described: %r" % described)
+        time.sleep(0.2)
+    check(topic in a.list_topics(), "created topic not listed")
+    a.delete_topics([topic])
+    deadline = time.time() + TIMEOUT_S
+    while topic in a.list_topics():
+        check(time.time() < deadline, "deleted topic still listed")
+        time.sleep(0.2)
+    a.close()
+
+
+SCENARIOS = {
+    "produce": scenario_produce,
+    "group": scenario_group,
+    "offsets-for-times": scenario_offsets_for_times,
+    "admin": scenario_admin,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[1] not in SCENARIOS:
+        fail("usage: %s {%s} auto|X.Y.Z BOOTSTRAP ARG..." % (sys.argv[0], "|".join(SCENARIOS)))
+    print("kafka-python %s" % kafka.__version__, file=sys.stderr)
+    SCENARIOS[sys.argv[1]](*sys.argv[2:])
+    print("OK " + sys.argv[1])
