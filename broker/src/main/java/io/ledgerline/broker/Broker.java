@@ -2,6 +2,7 @@ package io.ledgerline.broker;
 
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.fetch.FetchHandler;
+import io.ledgerline.broker.fetch.FetchSessionCache;
 import io.ledgerline.broker.fetch.ListOffsetsHandler;
 import io.ledgerline.broker.group.DeleteGroupsHandler;
 import io.ledgerline.broker.group.DescribeGroupsHandler;
@@ -73,6 +74,7 @@ public final class Broker implements AutoCloseable {
     private final TransactionCoordinator transactions;
     private final KafkaServer server;
     private final ApiTable table;
+    private final FetchSessionCache fetchSessions;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
@@ -104,6 +106,8 @@ public final class Broker implements AutoCloseable {
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                             config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
                             config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), clockMs);
+            this.fetchSessions = new FetchSessionCache(config.intValue(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
+                    config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), FetchSessionCache.SHARDS, clockMs);
             ApiTable table = new ApiTable();
             this.table = table;
             table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
@@ -112,7 +116,7 @@ public final class Broker implements AutoCloseable {
                     // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                     // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
                     .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
-                    .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX)))
+                    .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX), fetchSessions))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                     .register(ApiKeys.INIT_PRODUCER_ID, ApiHandler.offloaded(new InitProducerIdHandler(producerIds, transactions), admin))
                     .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(cluster))
@@ -234,6 +238,11 @@ public final class Broker implements AutoCloseable {
 
     public io.ledgerline.broker.net.ConnectionStats connectionStats() {
         return server.stats();
+    }
+
+    /** The fetch session cache: its sessions(), partitionsCached() and evictions() are the fetch session metrics. */
+    public FetchSessionCache fetchSessions() {
+        return fetchSessions;
     }
 
     public BrokerConfig config() {

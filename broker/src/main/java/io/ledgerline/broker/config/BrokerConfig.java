@@ -67,6 +67,12 @@ public final class BrokerConfig {
             "Largest request frame accepted; a larger size prefix closes the connection (bytes, Kafka's default).");
     public static final Setting FETCH_MAX_WAIT_MS_MAX = define("fetch.max.wait.ms.max", "30000",
             "Upper bound on a fetch long-poll, whatever the client asks (milliseconds).");
+    public static final Setting MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = define("max.incremental.fetch.session.cache.slots", "1000",
+            "Incremental fetch sessions (KIP-227) the broker keeps, over 8 shards of slots/8 each as in Kafka (so below 8 "
+            + "there are none); 0 turns sessions off: every fetch is then a full one (Kafka's default).");
+    public static final Setting MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS = define("min.incremental.fetch.session.eviction.ms", "120000",
+            "A fetch session is safe from eviction by a larger one for this long after its creation, and evictable by any "
+            + "new one once unused this long (ms; Kafka's fixed 120000, a setting only in Ledgerline).");
     public static final Setting FILE_DELETE_DELAY_MS = define("file.delete.delay.ms", "60000",
             "A deleted segment's open file is closed after this delay, so fetches already sending it complete (ms).");
 
@@ -132,6 +138,8 @@ public final class BrokerConfig {
         if (!mode.equals("fsync") && !mode.equals("interval")) {
             throw new IllegalArgumentException("flush.mode must be 'fsync' or 'interval', got '" + mode + "'");
         }
+        if (intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) < 0) throw new IllegalArgumentException("max.incremental.fetch.session.cache.slots must be >= 0");
+        if (longValue(MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS) < 0) throw new IllegalArgumentException("min.incremental.fetch.session.eviction.ms must be >= 0");
         if (intValue(NUM_PARTITIONS) < 1) throw new IllegalArgumentException("num.partitions must be >= 1");
         if (intValue(FLUSH_THREADS) < 1) throw new IllegalArgumentException("flush.threads must be >= 1");
         if (longValue(FLUSH_INTERVAL_MS) < 1) throw new IllegalArgumentException("flush.interval.ms must be >= 1");

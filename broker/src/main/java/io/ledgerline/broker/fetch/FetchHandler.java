@@ -7,6 +7,7 @@ import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import io.ledgerline.log.ReadResult;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -17,22 +18,31 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Fetch: whole batches from the one holding each fetch offset, from the segment file without copying, up to
  * the high watermark (the durable end). Limits: partition max bytes, then the response's max bytes; the
  * first partition with data returns at least one whole batch even when larger (KIP-74).
  *
+ * <p>Fetch sessions (KIP-227, from v7): the request's session id and epoch go to the {@link FetchSessionCache},
+ * which says what to read (the request's partitions, or an incremental request's whole session) and how the
+ * result becomes the response (a full fetch may create a session; an incremental response carries only the
+ * partitions with news; a session error carries none). Partitions whose topic is unknown (an id no topic has:
+ * UNKNOWN_TOPIC_ID; a name, or a partition past the topic's count: UNKNOWN_TOPIC_OR_PARTITION) come last, as in
+ * Kafka.
+ *
  * <p>Long poll: with less than min bytes available the request waits, up to max wait (capped by
  * fetch.max.wait.ms.max), and is re-read whenever one of its partitions' high watermark moves (the last
- * stable offset moves only with it). Fetch sessions are not kept: every response has session id 0, so clients
- * send full fetch requests.
+ * stable offset moves only with it). A waiting incremental fetch re-reads the session's partitions as they were
+ * when it arrived, and its response is pruned against the session when it is answered.
  *
  * <p>read_committed stops at each partition's last stable offset and lists the aborted transactions that
  * overlap the returned batches, which the consumer then skips; every response carries the last stable offset.
@@ -41,94 +51,114 @@ public final class FetchHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final ScheduledExecutorService timer;
     private final long maxWaitCapMs;
+    private final FetchSessionCache sessions;
 
-    public FetchHandler(TopicRegistry topics, ScheduledExecutorService timer, long maxWaitCapMs) {
+    public FetchHandler(TopicRegistry topics, ScheduledExecutorService timer, long maxWaitCapMs, FetchSessionCache sessions) {
         this.topics = topics;
         this.timer = timer;
         this.maxWaitCapMs = maxWaitCapMs;
+        this.sessions = sessions;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         FetchRequestData req = request.body(FetchRequest.class).data();
-        if (req.sessionId() != 0) {
-            return ApiHandler.done(FetchResponse.of(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
+        short version = request.version();
+        boolean byId = version >= 13;
+        Function<Uuid, String> names = id -> {
+            TopicRegistry.Entry e = topics.get(id);
+            return e == null ? null : e.topic().name();
+        };
+        LinkedHashMap<FetchSession.Key, FetchSession.Wanted> named = new LinkedHashMap<>();
+        for (FetchRequestData.FetchTopic t : req.topics()) {
+            String name = byId ? names.apply(t.topicId()) : t.topic();
+            for (FetchRequestData.FetchPartition p : t.partitions()) {
+                FetchSession.Key key = FetchSession.Key.of(byId, t.topicId(), name, p.partition());
+                named.put(key, new FetchSession.Wanted(key, t.topicId(), name, p.partition(), p.fetchOffset(), p.logStartOffset(),
+                        p.partitionMaxBytes(), p.currentLeaderEpoch(), p.lastFetchedEpoch()));
+            }
         }
-        Read first = read(req, request.version());
+        List<FetchSession.Key> toForget = new ArrayList<>();
+        for (FetchRequestData.ForgottenTopic t : req.forgottenTopicsData()) {
+            String name = byId ? names.apply(t.topicId()) : t.topic();
+            for (int partition : t.partitions()) toForget.add(FetchSession.Key.of(byId, t.topicId(), name, partition));
+        }
+        FetchContext ctx = sessions.newContext(version, req.sessionId(), req.sessionEpoch(), named.values(), toForget, names);
+        Read first = read(ctx.toRead(), req);
         long maxWait = Math.min(req.maxWaitMs(), maxWaitCapMs);
         if (first.bytes >= req.minBytes() || maxWait <= 0 || first.error || first.logs.isEmpty()) {
-            return ApiHandler.done(FetchResponse.of(first.data));
+            return ApiHandler.done(ctx.respond(first.updates));
         }
-        return new DelayedFetch(req, request.version(), first.logs, maxWait).future;
+        return new DelayedFetch(req, ctx, first.logs, maxWait).future;
     }
 
-    /** One evaluation of a fetch: the response data, its size, and the partitions it looked at. */
+    /** One evaluation of a fetch: each partition's response (errors last), their size, and the logs looked at. */
     private static final class Read {
-        final FetchResponseData data = new FetchResponseData().setSessionId(0);
+        final LinkedHashMap<FetchSession.Key, FetchContext.Update> updates = new LinkedHashMap<>();
         final List<PartitionLog> logs = new ArrayList<>();
         long bytes;
         boolean error;
     }
 
-    private Read read(FetchRequestData req, short version) {
+    private Read read(List<FetchSession.Wanted> toRead, FetchRequestData req) {
         Read out = new Read();
-        boolean byId = version >= 13;
         boolean readCommitted = req.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         long remaining = req.maxBytes();
         boolean minOneBatch = true;
-        for (FetchRequestData.FetchTopic t : req.topics()) {
-            FetchResponseData.FetchableTopicResponse tr = new FetchResponseData.FetchableTopicResponse();
-            if (byId) tr.setTopicId(t.topicId());
-            else tr.setTopic(t.topic());
-            out.data.responses().add(tr);
-            TopicRegistry.Entry topic = byId ? topics.get(t.topicId()) : topics.get(t.topic());
-            for (FetchRequestData.FetchPartition p : t.partitions()) {
-                FetchResponseData.PartitionData pd = new FetchResponseData.PartitionData()
-                        .setPartitionIndex(p.partition())
-                        .setPreferredReadReplica(-1)
-                        .setRecords(MemoryRecords.EMPTY);
-                tr.partitions().add(pd);
-                if (topic == null || p.partition() < 0 || p.partition() >= topic.partitions().size()) {
-                    pd.setErrorCode((byId && topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code())
-                            .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
-                    out.error = true;
-                    continue;
-                }
-                PartitionLog log = topic.partitions().get(p.partition());
-                out.logs.add(log);
-                pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
-                if (readCommitted) pd.setAbortedTransactions(new ArrayList<>());
-                if (p.currentLeaderEpoch() > 0) {
-                    pd.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
-                    out.error = true;
-                    continue;
-                }
-                try {
-                    int limit = (int) Math.max(0, Math.min(p.partitionMaxBytes(), remaining));
-                    ReadResult r = log.read(p.fetchOffset(), limit, minOneBatch,
-                            readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
-                    int size = r.records().sizeInBytes();
-                    pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.lastStableOffset())
-                            .setLogStartOffset(r.logStartOffset());
-                    if (r.abortedTransactions() != null) {
-                        List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
-                        for (AbortedTxn a : r.abortedTransactions()) {
-                            aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
-                        }
-                        pd.setAbortedTransactions(aborted);
+        List<FetchContext.Update> unknown = new ArrayList<>();
+        for (FetchSession.Wanted w : toRead) {
+            TopicRegistry.Entry topic = w.topic() == null ? null : topics.get(w.topic());
+            if (topic == null || w.partition() < 0 || w.partition() >= topic.partitions().size()) {
+                Errors e = w.topic() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                unknown.add(new FetchContext.Update(w, FetchResponse.partitionResponse(w.partition(), e)
+                        .setLastStableOffset(-1).setLogStartOffset(-1)));
+                out.error = true;
+                continue;
+            }
+            FetchResponseData.PartitionData pd = new FetchResponseData.PartitionData()
+                    .setPartitionIndex(w.partition())
+                    .setPreferredReadReplica(-1)
+                    .setRecords(MemoryRecords.EMPTY);
+            out.updates.put(w.key(), new FetchContext.Update(w, pd));
+            PartitionLog log = topic.partitions().get(w.partition());
+            out.logs.add(log);
+            pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
+            if (readCommitted) pd.setAbortedTransactions(new ArrayList<>());
+            if (!w.topicId().equals(Uuid.ZERO_UUID) && !topic.topic().id().equals(w.topicId())) {
+                pd.setErrorCode(Errors.INCONSISTENT_TOPIC_ID.code()); // a session's id whose name now has another topic
+                out.error = true;
+                continue;
+            }
+            if (w.currentLeaderEpoch() > 0) {
+                pd.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+                out.error = true;
+                continue;
+            }
+            try {
+                int limit = (int) Math.max(0, Math.min(w.maxBytes(), remaining));
+                ReadResult r = log.read(w.fetchOffset(), limit, minOneBatch,
+                        readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
+                int size = r.records().sizeInBytes();
+                pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.lastStableOffset())
+                        .setLogStartOffset(r.logStartOffset());
+                if (r.abortedTransactions() != null) {
+                    List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
+                    for (AbortedTxn a : r.abortedTransactions()) {
+                        aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
                     }
-                    if (size > 0) {
-                        minOneBatch = false;
-                        remaining -= size;
-                        out.bytes += size;
-                    }
-                } catch (ApiException e) {
-                    pd.setErrorCode(Errors.forException(e).code());
-                    out.error = true;
+                    pd.setAbortedTransactions(aborted);
                 }
+                if (size > 0) {
+                    minOneBatch = false;
+                    remaining -= size;
+                    out.bytes += size;
+                }
+            } catch (ApiException e) {
+                pd.setErrorCode(Errors.forException(e).code());
+                out.error = true;
             }
         }
+        for (FetchContext.Update u : unknown) out.updates.put(u.wanted().key(), u);
         return out;
     }
 
@@ -136,18 +166,18 @@ public final class FetchHandler implements ApiHandler {
     private final class DelayedFetch implements Runnable {
         final CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
         private final FetchRequestData req;
-        private final short version;
+        private final FetchContext ctx;
         private final List<PartitionLog> logs;
         private final AtomicBoolean done = new AtomicBoolean();
         private final AtomicBoolean recheckQueued = new AtomicBoolean();
         private final Runnable wake = this::wake;
         private final ScheduledFuture<?> timeout;
 
-        DelayedFetch(FetchRequestData req, short version, List<PartitionLog> logs, long maxWaitMs) {
+        DelayedFetch(FetchRequestData req, FetchContext ctx, List<PartitionLog> logs, long maxWaitMs) {
             this.req = req;
-            this.version = version;
+            this.ctx = ctx;
             this.logs = logs;
-            this.timeout = timer.schedule(() -> finish(read(req, version)), maxWaitMs, TimeUnit.MILLISECONDS);
+            this.timeout = timer.schedule(() -> finish(read(ctx.toRead(), req)), maxWaitMs, TimeUnit.MILLISECONDS);
             for (PartitionLog l : logs) l.addHighWatermarkListener(wake);
             if (done.get()) {
                 for (PartitionLog l : logs) l.removeHighWatermarkListener(wake); // timed out while registering
@@ -164,7 +194,7 @@ public final class FetchHandler implements ApiHandler {
         public void run() {
             recheckQueued.set(false);
             if (done.get()) return;
-            Read r = read(req, version);
+            Read r = read(ctx.toRead(), req);
             if (r.bytes >= req.minBytes() || r.error) finish(r);
         }
 
@@ -172,7 +202,7 @@ public final class FetchHandler implements ApiHandler {
             if (!done.compareAndSet(false, true)) return;
             timeout.cancel(false);
             for (PartitionLog l : logs) l.removeHighWatermarkListener(wake);
-            future.complete(FetchResponse.of(r.data));
+            future.complete(ctx.respond(r.updates));
         }
     }
 }

@@ -38,7 +38,7 @@ public final class KafkaTarget implements BrokerTarget {
     /** Ledgerline settings with no Kafka broker counterpart (Kafka does not fsync per request, etc.). */
     private static final Set<String> LEDGERLINE_ONLY = Set.of(
             "data.dir", "listen", "advertised.listener", "flush.mode", "flush.interval.ms", "flush.threads",
-            "fetch.max.wait.ms.max");
+            "fetch.max.wait.ms.max", "min.incremental.fetch.session.eviction.ms");
     /** Ledgerline settings whose Kafka broker name differs. */
     private static final Map<String, String> KAFKA_NAMES = Map.of("file.delete.delay.ms", "log.segment.delete.delay.ms");
 
