@@ -8,6 +8,7 @@ import io.ledgerline.broker.admin.DeleteRecordsHandler;
 import io.ledgerline.broker.admin.DeleteTopicsHandler;
 import io.ledgerline.broker.admin.DescribeClusterHandler;
 import io.ledgerline.broker.admin.DescribeConfigsHandler;
+import io.ledgerline.broker.admin.DescribeLogDirsHandler;
 import io.ledgerline.broker.admin.IncrementalAlterConfigsHandler;
 import io.ledgerline.broker.admin.TopicConfigs;
 import io.ledgerline.broker.config.BrokerConfig;
@@ -15,12 +16,13 @@ import io.ledgerline.broker.metadata.ClusterInfo;
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.LogManager;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.util.concurrent.Executor;
 
 /**
- * Registers the admin API handlers (topics, configs, cluster, records) in the dispatch table, each at every
+ * Registers the admin API handlers (topics, configs, cluster, records, log dirs) in the dispatch table, each at every
  * stable version kafka-clients knows. Those that change state do it synchronously (the metadata record is
  * durable before the answer; files are created or deleted), so they run on {@code blocking}, never on a network
  * thread; the read-only ones answer at once.
@@ -28,7 +30,7 @@ import java.util.concurrent.Executor;
 final class AdminApis {
     private AdminApis() {}
 
-    static void register(ApiTable table, TopicRegistry topics, ClusterInfo cluster, BrokerConfig config, Executor blocking) {
+    static void register(ApiTable table, TopicRegistry topics, LogManager logs, ClusterInfo cluster, BrokerConfig config, Executor blocking) {
         TopicConfigs topicConfigs = new TopicConfigs(config);
         BrokerConfigs brokerConfigs = new BrokerConfigs(config, cluster.nodeId());
         table.register(ApiKeys.CREATE_TOPICS, ApiHandler.offloaded(new CreateTopicsHandler(topics, topicConfigs, cluster.nodeId(),
@@ -39,6 +41,8 @@ final class AdminApis {
                 .register(ApiKeys.ALTER_CONFIGS, ApiHandler.offloaded(new AlterConfigsHandler(topics, brokerConfigs), blocking))
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiHandler.offloaded(new IncrementalAlterConfigsHandler(topics, brokerConfigs), blocking))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster))
-                .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking));
+                .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking))
+                // Offloaded: reading the file store's space is a syscall on the data dir's disk.
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, ApiHandler.offloaded(new DescribeLogDirsHandler(logs, config.dataDir()), blocking));
     }
 }

@@ -139,7 +139,7 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(topics))
                     .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
                             ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
-            AdminApis.register(table, topics, cluster, config, admin);
+            AdminApis.register(table, topics, logs, cluster, config, admin);
             BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {
                 this.server = new KafkaServer(listen.host(), listen.port(), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);

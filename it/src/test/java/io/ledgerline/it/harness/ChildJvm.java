@@ -74,7 +74,8 @@ public final class ChildJvm {
         return builder(jvmOptions, mainClass, args).redirectErrorStream(true).start();
     }
 
-    private static ProcessBuilder builder(String mainClass, String... args) {
+    /** The command line of a small child JVM running {@code mainClass} with the test classpath, for callers that wire its I/O. */
+    public static ProcessBuilder builder(String mainClass, String... args) {
         // Small and quick to start: the child competes for 2 cores with the broker under test.
         return builder(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), mainClass, args);
     }

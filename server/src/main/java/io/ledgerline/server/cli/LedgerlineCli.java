@@ -1,5 +1,8 @@
 package io.ledgerline.server.cli;
 
+import io.ledgerline.server.cli.tools.ConsumeCommand;
+import io.ledgerline.server.cli.tools.ProduceCommand;
+import io.ledgerline.server.cli.tools.TopicsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -12,7 +15,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code ledgerline} command line: {@code start} runs a broker, {@code config} lists every setting.
+ * The {@code ledgerline} command line: {@code start} runs a broker, {@code config} lists every setting;
+ * {@code topics}, {@code produce} and {@code consume} are small clients for trying a broker (package {@code tools}).
  *
  * <p>Exit codes: 0 success, 1 a failure while running (for example the port is taken), 2 a usage or
  * configuration error (unknown option or setting, missing config file, bad value). Errors are one line
@@ -22,7 +26,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = LedgerlineCli.Version.class,
         description = "Ledgerline: an event-streaming broker that speaks the Apache Kafka protocol.",
-        subcommands = {StartCommand.class, ConfigCommand.class})
+        subcommands = {StartCommand.class, ConfigCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class})
 public final class LedgerlineCli implements Callable<Integer> {
 
     @Spec
@@ -65,7 +69,7 @@ public final class LedgerlineCli implements Callable<Integer> {
     }
 
     /** The version from the jar manifest; "dev" when run from classes (tests, IDE). */
-    static final class Version implements IVersionProvider {
+    public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = LedgerlineCli.class.getPackage().getImplementationVersion();
