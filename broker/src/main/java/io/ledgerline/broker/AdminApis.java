@@ -6,6 +6,7 @@ import io.ledgerline.broker.admin.CreatePartitionsHandler;
 import io.ledgerline.broker.admin.CreateTopicsHandler;
 import io.ledgerline.broker.admin.DeleteRecordsHandler;
 import io.ledgerline.broker.admin.DeleteTopicsHandler;
+import io.ledgerline.broker.admin.DescribeAclsHandler;
 import io.ledgerline.broker.admin.DescribeClusterHandler;
 import io.ledgerline.broker.admin.DescribeConfigsHandler;
 import io.ledgerline.broker.admin.IncrementalAlterConfigsHandler;
@@ -20,7 +21,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import java.util.concurrent.Executor;
 
 /**
- * Registers the admin API handlers (topics, configs, cluster, records) in the dispatch table, each at every
+ * Registers the admin API handlers (topics, configs, cluster, records, ACLs) in the dispatch table, each at every
  * stable version kafka-clients knows. Those that change state do it synchronously (the metadata record is
  * durable before the answer; files are created or deleted), so they run on {@code blocking}, never on a network
  * thread; the read-only ones answer at once.
@@ -39,6 +40,7 @@ final class AdminApis {
                 .register(ApiKeys.ALTER_CONFIGS, ApiHandler.offloaded(new AlterConfigsHandler(topics, brokerConfigs), blocking))
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiHandler.offloaded(new IncrementalAlterConfigsHandler(topics, brokerConfigs), blocking))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster))
-                .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking));
+                .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking))
+                .register(ApiKeys.DESCRIBE_ACLS, new DescribeAclsHandler());
     }
 }
