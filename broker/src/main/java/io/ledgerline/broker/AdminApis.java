@@ -6,6 +6,7 @@ import io.ledgerline.broker.admin.CreatePartitionsHandler;
 import io.ledgerline.broker.admin.CreateTopicsHandler;
 import io.ledgerline.broker.admin.DeleteRecordsHandler;
 import io.ledgerline.broker.admin.DeleteTopicsHandler;
+import io.ledgerline.broker.admin.DescribeAclsHandler;
 import io.ledgerline.broker.admin.DescribeClusterHandler;
 import io.ledgerline.broker.admin.DescribeConfigsHandler;
 import io.ledgerline.broker.admin.DescribeLogDirsHandler;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import java.util.concurrent.Executor;
 
 /**
- * Registers the admin API handlers (topics, configs, cluster, records, log dirs) in the dispatch table, each at every
+ * Registers the admin API handlers (topics, configs, cluster, records, log dirs, ACLs) in the dispatch table, each at every
  * stable version kafka-clients knows. Those that change state do it synchronously (the metadata record is
  * durable before the answer; files are created or deleted), so they run on {@code blocking}, never on a network
  * thread; the read-only ones answer at once.
@@ -43,6 +44,7 @@ final class AdminApis {
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster))
                 .register(ApiKeys.DELETE_RECORDS, ApiHandler.offloaded(new DeleteRecordsHandler(topics), blocking))
                 // Offloaded: reading the file store's space is a syscall on the data dir's disk.
-                .register(ApiKeys.DESCRIBE_LOG_DIRS, ApiHandler.offloaded(new DescribeLogDirsHandler(logs, config.dataDir()), blocking));
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, ApiHandler.offloaded(new DescribeLogDirsHandler(logs, config.dataDir()), blocking))
+                .register(ApiKeys.DESCRIBE_ACLS, new DescribeAclsHandler());
     }
 }

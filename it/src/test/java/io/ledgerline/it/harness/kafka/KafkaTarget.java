@@ -100,18 +100,19 @@ public final class KafkaTarget implements BrokerTarget {
             if (LEDGERLINE_ONLY.contains(e.getKey())) continue;
             props.put(KAFKA_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue());
         }
-        if (!Files.exists(logDir.resolve("meta.properties"))) format(new KafkaConfig(props), logDir);
+        if (!Files.exists(logDir.resolve("meta.properties"))) format(new KafkaConfig(props), logDir, Uuid.randomUuid().toString());
         KafkaTarget target = new KafkaTarget(props, ownsLogDir ? logDir : null, brokerPort);
         target.startServer();
         return target;
     }
 
-    private static void format(KafkaConfig config, Path logDir) throws Exception {
+    /** Formats {@code logDir} for the node of {@code config}, as kafka-storage format does; every node of one cluster gets the same {@code clusterId}. */
+    public static void format(KafkaConfig config, Path logDir, String clusterId) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new Formatter()
                 .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                .setClusterId(Uuid.randomUuid().toString())
+                .setClusterId(clusterId)
                 .setNodeId(config.nodeId())
                 .setControllerListenerName("CONTROLLER")
                 .setMetadataLogDirectory(logDir.toString())
