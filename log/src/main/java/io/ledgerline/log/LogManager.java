@@ -24,9 +24,12 @@ import java.util.function.LongSupplier;
  * All partition logs under one data directory, plus what they share: the group-commit flusher (or the
  * interval flusher), the retention schedule, the producer-expiration schedule, and the clean-shutdown marker.
  *
- * <p>Layout: {@code <dataDir>/logs/<topic>-<partition>/} per partition, and {@code <dataDir>/.clean-shutdown},
- * present only between a clean close and the next start. At start the marker is read and removed (durably)
- * before anything is written, so a later crash is never mistaken for a clean stop.
+ * <p>Layout: {@code <dataDir>/logs/<topic>-<partition>/} per partition, {@code <dataDir>/.clean-shutdown},
+ * present only between a clean close and the next start, and {@code <dataDir>/.lock} (see {@link DataDirLock}).
+ * The first thing a LogManager does is take the directory's lock, before it reads or writes anything there;
+ * a directory another broker holds is refused ({@link DataDirLock.HeldException}). Under the lock the marker
+ * is read and removed (durably) before anything is written, so a later crash is never mistaken for a clean
+ * stop, and it is written again only by the holder's clean close, just before the lock is released.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -69,18 +72,32 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LogContext ctx;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final DataDirLock lock;
+    private final boolean fresh;
+    private final long startedNanos = System.nanoTime();
+    private final RecoverySummary.Collector recovery = new RecoverySummary.Collector();
+    private volatile RecoverySummary startSummary;
+    /** How {@link #closeAndReport()} went; null while open. */
+    private Boolean closedCleanly;
 
     public LogManager(Settings settings, FileOpener opener, LongSupplier clockMs) throws IOException {
         this.settings = settings;
         this.opener = opener;
         this.logsDir = settings.dataDir().resolve("logs");
-        boolean fresh = !Files.isDirectory(logsDir);
-        AtomicFiles.createDirectories(opener, logsDir);
-        Path marker = settings.dataDir().resolve(CLEAN_MARKER);
-        this.cleanStart = Files.exists(marker);
-        if (cleanStart) {
-            Files.delete(marker);
-            opener.syncDirectory(settings.dataDir());
+        // Before anything else touches the directory: a second broker must be refused with the files untouched.
+        this.lock = DataDirLock.acquire(opener, settings.dataDir());
+        try {
+            this.fresh = !Files.isDirectory(logsDir);
+            AtomicFiles.createDirectories(opener, logsDir);
+            Path marker = settings.dataDir().resolve(CLEAN_MARKER);
+            this.cleanStart = Files.exists(marker);
+            if (cleanStart) {
+                Files.delete(marker);
+                opener.syncDirectory(settings.dataDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
         }
         log.info("storage at {} ({}), flush mode {}", settings.dataDir().toAbsolutePath().normalize(),
                 fresh ? "new data directory" : cleanStart ? "clean shutdown last time"
@@ -117,6 +134,8 @@ public final class LogManager implements AutoCloseable {
             existing = logs.get(tp);
             if (existing != null) return existing;
             PartitionLog p = PartitionLog.open(tp, dirOf(tp), config, ctx, cleanStart);
+            PartitionLog.Recovery r = p.recovery();
+            recovery.partition(r.scanned(), r.batchesRead(), r.truncations());
             logs.put(tp, p);
             return p;
         }
@@ -172,6 +191,30 @@ public final class LogManager implements AutoCloseable {
         return cleanStart;
     }
 
+    /**
+     * Ends the start: summarizes what opening the partitions found and cut (after an unclean stop: partitions
+     * checked, batches read, every truncation, time since the lock was taken), logs it as one INFO line, and
+     * keeps it for {@link #startSummary()}. Called once every partition known at start is open.
+     */
+    public RecoverySummary completeStart() {
+        RecoverySummary.PreviousStop stop = fresh ? RecoverySummary.PreviousStop.NEW_DIRECTORY
+                : cleanStart ? RecoverySummary.PreviousStop.CLEAN : RecoverySummary.PreviousStop.UNCLEAN;
+        RecoverySummary s = recovery.summary(stop, (System.nanoTime() - startedNanos) / 1_000_000);
+        startSummary = s;
+        log.info("start-up recovery: {}", s.describe());
+        return s;
+    }
+
+    /** The summary {@link #completeStart()} made; null before it ran. */
+    public RecoverySummary startSummary() {
+        return startSummary;
+    }
+
+    /** The data directory's lock, held until {@link #close()} (package-private: tests simulate a kill with it). */
+    DataDirLock dataDirLock() {
+        return lock;
+    }
+
     public GroupCommit groupCommit() {
         return groupCommit;
     }
@@ -215,7 +258,21 @@ public final class LogManager implements AutoCloseable {
      * {@link #close()} that says how it went: true when every log closed cleanly and the marker was written
      * (the next start skips recovery); false when some log failed, so the next start recovers.
      */
-    public boolean closeAndReport() {
+    public synchronized boolean closeAndReport() {
+        if (closedCleanly != null) return closedCleanly; // the lock is gone: never write the marker again
+        try {
+            closedCleanly = closeLogs();
+            return closedCleanly;
+        } finally {
+            try {
+                lock.close(); // after the marker: nobody else may start on the directory before it is written
+            } catch (IOException e) {
+                log.warn("could not release the data directory's lock: {}", e.toString());
+            }
+        }
+    }
+
+    private boolean closeLogs() {
         scheduler.shutdown();
         boolean allClean = true;
         for (PartitionLog p : logs.values()) {

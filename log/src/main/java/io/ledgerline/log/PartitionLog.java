@@ -118,6 +118,14 @@ public final class PartitionLog {
     private volatile Position highWatermark;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** What opening did to the files (set once, by {@link #load}). */
+    private Recovery recovery;
+
+    /**
+     * What opening this log found and cut: whether its segments were scanned (the tail after an unclean stop,
+     * or a segment whose index did not match), the batches read doing so, and the cuts made.
+     */
+    record Recovery(boolean scanned, long batchesRead, List<RecoverySummary.Truncation> truncations) {}
 
     private PartitionLog(TopicPartition tp, Path dir, LogContext ctx, LogConfig config) {
         this.tp = tp;
@@ -132,6 +140,10 @@ public final class PartitionLog {
      * byte; any segment whose index does not match its file is treated the same, and segments after a cut
      * are removed. Everything kept is fsynced before it becomes readable.
      */
+    Recovery recovery() {
+        return recovery;
+    }
+
     public static PartitionLog open(TopicPartition tp, Path dir, LogConfig config, LogContext ctx, boolean cleanShutdown)
             throws IOException {
         AtomicFiles.createDirectories(ctx.opener(), dir);
@@ -153,10 +165,15 @@ public final class PartitionLog {
             }
         }
         List<Long> bases = new ArrayList<>(logFiles.keySet());
+        boolean scanned = false;
+        long batchesRead = 0;
+        List<RecoverySummary.Truncation> cuts = new ArrayList<>();
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             boolean last = i == bases.size() - 1;
             Segment.Opened o = Segment.open(ctx.opener(), dir, base, now, cleanShutdown || !last);
+            batchesRead += o.batchesRead();
+            scanned |= (!cleanShutdown && last) || o.batchesRead() > 0 || o.tornTail();
             Segment prev = segments.isEmpty() ? null : segments.lastEntry().getValue();
             if (prev != null && prev.nextOffset() > base) {
                 throw new IOException(tp + ": segment " + base + " overlaps the previous one ending at " + prev.nextOffset());
@@ -174,16 +191,24 @@ public final class PartitionLog {
                 // The log ends here. The segments after it go first, durably: were this one cut first and the
                 // power lost before they went, the next start would find it whole and keep them behind a hole.
                 List<Long> after = bases.subList(i + 1, bases.size());
+                if (o.tornTail()) {
+                    cuts.add(new RecoverySummary.Truncation(tp, o.segment().logFile.getFileName().toString(),
+                            o.validBytes(), o.segment().nextOffset(), o.segment().sizeInBytes() - o.validBytes(), false));
+                }
                 for (long later : after) {
                     log.warn("{}: removing segment {} after a truncated one", tp, Segment.fileStem(later));
+                    Path laterLog = Segment.logPath(dir, later);
+                    long size = Files.exists(laterLog) ? Files.size(laterLog) : 0;
                     Files.deleteIfExists(Segment.indexPath(dir, later));
-                    Files.deleteIfExists(Segment.logPath(dir, later));
+                    Files.deleteIfExists(laterLog);
+                    cuts.add(new RecoverySummary.Truncation(tp, laterLog.getFileName().toString(), 0, later, size, true));
                 }
                 if (!after.isEmpty()) ctx.opener().syncDirectory(dir);
                 o.segment().cutTail(o.validBytes());
                 break;
             }
         }
+        recovery = new Recovery(scanned, batchesRead, List.copyOf(cuts));
         if (segments.isEmpty()) {
             segments.put(0L, Segment.create(ctx.opener(), dir, 0L, now));
         }

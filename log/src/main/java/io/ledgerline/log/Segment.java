@@ -124,8 +124,9 @@ final class Segment {
     /**
      * What opening found: the segment (indexed up to {@code validBytes}) and how many of its bytes are whole,
      * valid batches. Fewer than the file holds means a torn or corrupt tail, which {@link #cutTail} removes.
+     * {@code batchesRead}: batches read and CRC-checked to open it (0 when its index was trusted).
      */
-    record Opened(Segment segment, int validBytes) {
+    record Opened(Segment segment, int validBytes, int batchesRead) {
         boolean tornTail() {
             return validBytes < segment.sizeInBytes();
         }
@@ -142,7 +143,7 @@ final class Segment {
         FileRecords records = LedgerlineFileRecords.open(file.toFile(), ch);
         if (trustIndex) {
             Segment loaded = loadIndex(file, ch, records, baseOffset, nowMs);
-            if (loaded != null) return new Opened(loaded, records.sizeInBytes());
+            if (loaded != null) return new Opened(loaded, records.sizeInBytes(), 0);
         }
         return scan(file, ch, records, baseOffset, nowMs);
     }
@@ -183,6 +184,7 @@ final class Segment {
                 RecordBatch.NO_TIMESTAMP, -1, nowMs);
         seg.abortedKnown = false;
         int valid = 0;
+        int batches = 0;
         String reason = null;
         try {
             for (FileChannelRecordBatch batch : records.batches()) {
@@ -198,6 +200,7 @@ final class Segment {
                 }
                 seg.indexBatch(batch.lastOffset(), batch.maxTimestamp(), valid, batch.sizeInBytes());
                 valid += batch.sizeInBytes();
+                batches++;
             }
         } catch (CorruptRecordException | org.apache.kafka.common.InvalidRecordException e) {
             reason = e.getMessage() + " at position " + valid;
@@ -207,7 +210,7 @@ final class Segment {
             log.warn("{}: {} bytes after position {} are not whole valid batches ({})", file, size - valid, valid,
                     reason == null ? "incomplete batch at the tail" : reason);
         }
-        return new Opened(seg, valid);
+        return new Opened(seg, valid, batches);
     }
 
     /** Recovery: cuts the file to its {@code validBytes} durably. */

@@ -153,6 +153,11 @@ final class TestLogs {
         if (lm.groupCommit() != null) lm.groupCommit().close();
         lm.context().scheduler().shutdownNow();
         lm.context().scheduler().awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            lm.dataDirLock().close(); // as the OS drops a killed process's lock
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ------------------------------------------------------------- batches
