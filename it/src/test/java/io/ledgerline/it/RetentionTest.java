@@ -72,6 +72,40 @@ class RetentionTest extends SharedBrokerTest {
         assertConsumerFromEarliestStartsAtLogStart(tp);
     }
 
+    /**
+     * A topic whose cleanup.policy is only compact is never cut by retention, however old and large (a Kafka Streams
+     * changelog must not lose a key to it): a delete topic with the same settings, written alongside, proves that
+     * retention passes have run. Keys are unique, so a compaction (Kafka's cleaner) removes nothing either.
+     */
+    @Test
+    void retentionNeverDeletesSegmentsOfACompactOnlyTopic() throws Exception {
+        String compacted = Clients.uniqueTopic("retention-compact");
+        String deleted = Clients.uniqueTopic("retention-delete");
+        Map<String, String> settings = Map.of("segment.bytes", ONE_MIB, "retention.bytes", ONE_MIB, "retention.ms", "3600000");
+        Clients.createTopic(admin, compacted, 1, merged(settings, "cleanup.policy", "compact"));
+        Clients.createTopic(admin, deleted, 1, merged(settings, "cleanup.policy", "delete"));
+        long old = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+        produce(compacted, 0, 3000, old);
+        produce(deleted, 0, 3000, old);
+
+        // Every record of the delete topic is past retention.ms: it loses its sealed segments, then (rolled on a
+        // later pass) its active one. Its log start reaching its end means several passes have seen both topics.
+        TopicPartition tp = new TopicPartition(compacted, 0);
+        TopicPartition other = new TopicPartition(deleted, 0);
+        await("every record of " + other + " deleted by retention").atMost(Clients.PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> Clients.offset(admin, other, OffsetSpec.earliest()), start -> start == 3000);
+
+        assertThat(Clients.offset(admin, tp, OffsetSpec.earliest())).as("log start of the compact-only topic").isZero();
+        assertThat(Clients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(3000);
+        assertConsumerFromEarliestStartsAtLogStart(tp);
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
     private static long awaitLogStartAdvances(TopicPartition tp) {
         return await("log start offset of " + tp + " advances").atMost(Clients.PATIENCE).pollInterval(Duration.ofMillis(250))
                 .until(() -> Clients.offset(admin, tp, OffsetSpec.earliest()), earliest -> earliest > 0);
@@ -96,7 +130,8 @@ class RetentionTest extends SharedBrokerTest {
     private static void produce(String topic, int firstSeq, int count, long timestamp) {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
             for (int seq = firstSeq; seq < firstSeq + count; seq++) {
-                producer.send(new ProducerRecord<>(topic, 0, timestamp, null, new byte[RECORD_BYTES], List.<Header>of(Sequenced.header(seq))));
+                byte[] key = ("key-" + seq + "-" + timestamp).getBytes(java.nio.charset.StandardCharsets.UTF_8); // unique
+                producer.send(new ProducerRecord<>(topic, 0, timestamp, key, new byte[RECORD_BYTES], List.<Header>of(Sequenced.header(seq))));
             }
             producer.flush();
         }

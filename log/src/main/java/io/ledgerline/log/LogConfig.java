@@ -17,6 +17,8 @@ import java.util.Set;
  * @param maxMessageBytes   largest record batch accepted (bytes, after compression, with batch header)
  * @param timestampType     CREATE_TIME keeps the producer's timestamps, LOG_APPEND_TIME stamps the broker's
  * @param compact           cleanup.policy contains compact: records must have keys
+ * @param cleanupPolicy     the policy as given ({@code delete}, {@code compact} or both); retention by time and size
+ *                          applies only when it contains {@code delete} (see {@link #deletes()})
  */
 public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes,
                         int maxMessageBytes, TimestampType timestampType, boolean compact, String cleanupPolicy) {
@@ -82,6 +84,16 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
                 (int) longOf(m, MAX_MESSAGE_BYTES, Integer.MAX_VALUE),
                 timestampTypeOf(require(m, MESSAGE_TIMESTAMP_TYPE)),
                 compact, policy);
+    }
+
+    /**
+     * Whether retention by time and size applies: cleanup.policy contains {@code delete}. As in Kafka, a topic that is
+     * only {@code compact} keeps every segment however old or large (a Kafka Streams changelog or a table of latest
+     * values must never lose a key to retention); only DeleteRecords below the log start removes its segments.
+     */
+    public boolean deletes() {
+        for (String p : cleanupPolicy.split(",")) if (p.trim().equals("delete")) return true;
+        return false;
     }
 
     /** The text form of every key (what DescribeConfigs returns). */

@@ -924,7 +924,8 @@ public final class PartitionLog {
 
     /**
      * Applies retention (time, then size) to sealed segments, rolling the active one first when it is due by
-     * segment.ms or entirely past retention.ms. Returns the number of segments deleted.
+     * segment.ms or entirely past retention.ms. Returns the number of segments deleted. A topic whose cleanup.policy
+     * lacks {@code delete} is rolled by segment.ms but never loses a segment to time or size, only to the log start.
      */
     public int applyRetention() {
         lock.lock();
@@ -933,7 +934,8 @@ public final class PartitionLog {
             LogConfig cfg = config;
             long now = ctx.clockMs().getAsLong();
             Segment active = logEnd.segment();
-            boolean activeExpired = !active.isEmpty() && cfg.retentionMs() >= 0
+            boolean deletes = cfg.deletes();
+            boolean activeExpired = deletes && !active.isEmpty() && cfg.retentionMs() >= 0
                     && now - newestTimestamp(active) > cfg.retentionMs();
             if (!active.isEmpty() && (now - active.firstAppendMs() >= cfg.segmentMs() || activeExpired)
                     && logEnd.offset() == highWatermark.offset()) { // with acks pending, roll on a later pass
@@ -944,8 +946,8 @@ public final class PartitionLog {
             for (Segment s : segments.values()) total += s.sizeInBytes();
             for (Segment s : new ArrayList<>(segments.values())) {
                 if (s == logEnd.segment()) break;
-                boolean byTime = cfg.retentionMs() >= 0 && now - newestTimestamp(s) > cfg.retentionMs();
-                boolean bySize = cfg.retentionBytes() >= 0 && total - s.sizeInBytes() >= cfg.retentionBytes();
+                boolean byTime = deletes && cfg.retentionMs() >= 0 && now - newestTimestamp(s) > cfg.retentionMs();
+                boolean bySize = deletes && cfg.retentionBytes() >= 0 && total - s.sizeInBytes() >= cfg.retentionBytes();
                 boolean byStart = s.nextOffset() <= logStartOffset;
                 if (!(byTime || bySize || byStart)) break;
                 // An undecided transaction's records stay: its marker, and read_committed readers, need them.

@@ -158,6 +158,32 @@ class SegmentRollAndRetentionTest {
     }
 
     @Test
+    void aCompactOnlyTopicKeepsEverySegmentHoweverOldOrLargeButDeleteCompactDoesNot() throws IOException {
+        Random rnd = seeded.random();
+        LogConfig delete = TestLogs.config(MIB, HOUR, 90 * 60_000, 2L * MIB);
+        LogConfig compactOnly = new LogConfig(delete.segmentBytes(), delete.segmentMs(), delete.retentionMs(),
+                delete.retentionBytes(), delete.maxMessageBytes(), delete.timestampType(), true, "compact");
+        PartitionLog log = open(compactOnly);
+        appendUntilSegments(log, rnd, 5); // 4 sealed segments of about 1 MiB, all at T0
+        append(log, rnd);
+        List<Path> before = TestLogs.segmentFiles(dir());
+        long size = log.sizeInBytes();
+
+        clock.addAndGet(100 * HOUR); // far past retention.ms, and over retention.bytes, and the active segment is due
+        assertThat(log.applyRetention()).isZero();
+        assertThat(log.logStartOffset()).isZero();
+        assertThat(log.sizeInBytes()).isEqualTo(size);
+        assertThat(TestLogs.segmentFiles(dir())).containsAll(before);
+        assertThat(log.segmentCount()).as("segment.ms still rolls the active segment").isEqualTo(before.size() + 1);
+
+        // The same log with delete added to the policy: retention applies again, on the next pass.
+        log.updateConfig(new LogConfig(delete.segmentBytes(), delete.segmentMs(), delete.retentionMs(),
+                delete.retentionBytes(), delete.maxMessageBytes(), delete.timestampType(), true, "compact,delete"));
+        assertThat(log.applyRetention()).isEqualTo(before.size());
+        assertThat(log.logStartOffset()).isEqualTo(log.logEndOffset());
+    }
+
+    @Test
     void pendingAcksOnTheActiveSegmentDelayItsRollButNotTheDeletionOfExpiredSealedSegments() throws IOException {
         Random rnd = seeded.random();
         try (TestLogs.Harness h = new TestLogs.Harness(root, true)) {
