@@ -84,11 +84,13 @@ class GroupCoordinatorTimersTest {
         CompletableFuture<JoinGroupResponseData> a = newMember(5000);
         advance(DELAY_MS - 100);
         assertThat(a).isNotDone();
-        CompletableFuture<JoinGroupResponseData> b = newMember(5000); // extends the wait by another delay, capped at 5000
-        advance(200);
+        // At 2900 ms b joins: the wait is extended by another delay (to 5900 ms), capped at a's rebalance timeout (5000 ms).
+        CompletableFuture<JoinGroupResponseData> b = newMember(5000);
+        advance(200); // 3100 ms: past the first delay, the extension holds
         assertThat(a).isNotDone();
-        advance(DELAY_MS);
-        assertThat(now.get() - 1_000_000).isGreaterThanOrEqualTo(5000);
+        advance(5000 - (DELAY_MS + 100) - 1); // 4999 ms
+        assertThat(a).isNotDone();
+        advance(1); // 5000 ms: the cap, not 5900 ms
         assertThat(a).isDone();
         assertThat(b).isDone();
         assertThat(a.get().generationId()).isEqualTo(1);
