@@ -122,7 +122,6 @@ class FaultInjectingDiskTest {
         inside.write(bytes(10, 1));
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> force(inside));
         assertThat(gate.awaitHeld(5, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(100);
         assertThat(first).as("held until the gate opens").isNotDone();
         gate.release();
         first.get(5, TimeUnit.SECONDS);
