@@ -3,6 +3,7 @@ package io.ledgerline.server.cli;
 import io.ledgerline.server.cli.tools.ConsumeCommand;
 import io.ledgerline.server.cli.tools.ProduceCommand;
 import io.ledgerline.server.cli.tools.TopicsCommand;
+import io.ledgerline.server.log.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -33,6 +34,12 @@ public final class LedgerlineCli implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before anything logs: logback.xml picks its appender by this variable, and an unknown one would log nothing.
+        String badLogFormat = LogFormat.problem(System.getenv(LogFormat.ENV));
+        if (badLogFormat != null) {
+            System.err.println("ledgerline: " + badLogFormat);
+            System.exit(2);
+        }
         // `start` blocks until the JVM shuts down, so exit() is reached only by the other commands and errors.
         System.exit(commandLine().execute(args));
     }
