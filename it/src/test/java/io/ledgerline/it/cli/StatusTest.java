@@ -109,7 +109,7 @@ class StatusTest extends SharedBrokerTest {
                 .containsEntry("broker " + node.id(), node.host() + ":" + node.port())
                 .containsEntry("topics", names.size() + " (" + partitions + " partitions)")
                 .containsEntry("last start", BrokerTarget.isKafka() ? "not reported by this broker" : recovery.value());
-        assertThat(f.get("data")).endsWith("(" + bytes[0] + " bytes)");
+        assertThat(f.get("data")).matches("(\\d+\\.\\d (KiB|MiB|GiB) \\()?" + bytes[0] + " bytes\\)?");
         assertThat(text.lines()).anySatisfy(l -> assertThat(l).matches("  broker " + node.id() + ": +/.+: " + bytes[0] + " bytes; disk .+ free of .+"));
 
         Cli.Result json = steadyStatus(bytes, "--format", "json");

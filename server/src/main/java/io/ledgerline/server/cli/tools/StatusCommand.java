@@ -147,7 +147,7 @@ public final class StatusCommand extends ClientCommand {
         for (Broker b : brokers) line(out, "broker " + b.node().id(), b.node().host() + ":" + b.node().port());
         line(out, "topics", topics + " (" + partitions + (partitions == 1 ? " partition)" : " partitions)"));
         long bytes = dataBytes(brokers);
-        line(out, "data", size(bytes) + " (" + bytes + " bytes)");
+        line(out, "data", bytes < 1024 ? bytes + " bytes" : size(bytes) + " (" + bytes + " bytes)");
         for (Broker b : brokers) {
             for (Dir d : b.dirs()) {
                 StringBuilder s = new StringBuilder(d.path()).append(": ");
