@@ -40,7 +40,7 @@ import java.util.Set;
  * broker 0:    127.0.0.1:9092
  * topics:      2 (5 partitions)
  * data:        1.2 MiB (1262417 bytes)
- *   broker 0:  /var/lib/ledgerline/logs: 1262417 bytes; disk 40.1 GiB free of 98.3 GiB
+ *   broker 0:   /var/lib/ledgerline/data: 1262417 bytes; disk 40.1 GiB free of 98.3 GiB
  * last start:  broker 0: recovered after an unclean stop: 5 partition(s) checked, ... in 41 ms
  * </pre>
  * "last start" is the broker's start-up recovery, from the read-only broker entries
