@@ -33,7 +33,7 @@ final class AdminApis {
 
     static void register(ApiTable table, TopicRegistry topics, LogManager logs, ClusterInfo cluster, BrokerConfig config, Executor blocking) {
         TopicConfigs topicConfigs = new TopicConfigs(config);
-        BrokerConfigs brokerConfigs = new BrokerConfigs(config, cluster.nodeId());
+        BrokerConfigs brokerConfigs = new BrokerConfigs(config, cluster.nodeId(), logs::startSummary);
         table.register(ApiKeys.CREATE_TOPICS, ApiHandler.offloaded(new CreateTopicsHandler(topics, topicConfigs, cluster.nodeId(),
                         config.intValue(BrokerConfig.NUM_PARTITIONS)), blocking))
                 .register(ApiKeys.DELETE_TOPICS, ApiHandler.offloaded(new DeleteTopicsHandler(topics), blocking))

@@ -106,6 +106,7 @@ public final class Broker implements AutoCloseable {
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                             config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
                             config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), clockMs);
+            logs.completeStart(); // every partition known at start is open: logs the recovery summary, kept for status
             this.fetchSessions = new FetchSessionCache(config.intValue(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
                     config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), FetchSessionCache.SHARDS, clockMs);
             ApiTable table = new ApiTable();

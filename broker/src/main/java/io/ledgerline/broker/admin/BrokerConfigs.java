@@ -1,6 +1,7 @@
 package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.log.RecoverySummary;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The broker's own settings as BROKER config resources: every {@link BrokerConfig} setting, read-only (they
@@ -19,8 +21,22 @@ import java.util.TreeSet;
  * <p>Resource names, as Kafka checks them: "" (Kafka: the cluster-wide dynamic defaults; Ledgerline has one
  * broker, so the same settings) or this node's id; any other id, or a name that is not a number, is
  * INVALID_REQUEST.
+ *
+ * <p>Besides the settings, read-only facts of this run that {@code ledgerline status} reads through DescribeConfigs
+ * (Kafka has no such entries: status says "not reported by this broker" there), about the start-up recovery
+ * ({@link RecoverySummary}): {@value #LAST_START_PREVIOUS_STOP} ({@code new-directory}, {@code clean} or
+ * {@code unclean}), {@value #LAST_START_PARTITIONS_CHECKED}, {@value #LAST_START_BATCHES_READ},
+ * {@value #LAST_START_BYTES_TRUNCATED}, {@value #LAST_START_RECOVERY_MS}, and {@value #LAST_START_RECOVERY}, the line
+ * the broker logged (with every truncation). Their source is STATIC_BROKER_CONFIG: fixed when the broker started.
  */
 public final class BrokerConfigs {
+    public static final String LAST_START_RECOVERY = "ledgerline.last.start.recovery";
+    public static final String LAST_START_PREVIOUS_STOP = "ledgerline.last.start.previous.stop";
+    public static final String LAST_START_PARTITIONS_CHECKED = "ledgerline.last.start.partitions.checked";
+    public static final String LAST_START_BATCHES_READ = "ledgerline.last.start.batches.read";
+    public static final String LAST_START_BYTES_TRUNCATED = "ledgerline.last.start.bytes.truncated";
+    public static final String LAST_START_RECOVERY_MS = "ledgerline.last.start.recovery.ms";
+
     /** Kafka's types for the settings Kafka also has; the rest are typed from their default value. */
     private static final Map<String, ConfigType> KAFKA_TYPES = Map.ofEntries(
             Map.entry(BrokerConfig.NODE_ID.key(), ConfigType.INT),
@@ -38,10 +54,13 @@ public final class BrokerConfigs {
 
     private final BrokerConfig config;
     private final int nodeId;
+    private final Supplier<RecoverySummary> startSummary;
 
-    public BrokerConfigs(BrokerConfig config, int nodeId) {
+    /** {@code startSummary}: the start's recovery summary, null while the broker is still starting. */
+    public BrokerConfigs(BrokerConfig config, int nodeId, Supplier<RecoverySummary> startSummary) {
         this.config = config;
         this.nodeId = nodeId;
+        this.startSummary = startSummary;
     }
 
     /** Kafka's check of a BROKER resource name (InvalidRequestException). */
@@ -82,7 +101,29 @@ public final class BrokerConfigs {
             out.add(new DescribedConfig(s.key(), value, synonyms.get(0).source(), true, List.copyOf(synonyms),
                     typeOf(s), s.doc()));
         }
+        RecoverySummary r = startSummary.get();
+        if (r != null) {
+            out.add(fact(LAST_START_PREVIOUS_STOP, r.previousStop().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    ConfigType.STRING, "How the run before this one ended, as this start found the data directory: "
+                            + "new-directory, clean or unclean."));
+            out.add(fact(LAST_START_PARTITIONS_CHECKED, Integer.toString(r.partitionsChecked()), ConfigType.INT,
+                    "Partitions whose segments this start scanned and checked (after an unclean stop)."));
+            out.add(fact(LAST_START_BATCHES_READ, Long.toString(r.batchesRead()), ConfigType.LONG,
+                    "Record batches this start read and CRC-checked while recovering."));
+            out.add(fact(LAST_START_BYTES_TRUNCATED, Long.toString(r.bytesTruncated()), ConfigType.LONG,
+                    "Bytes this start cut from torn or corrupt log tails."));
+            out.add(fact(LAST_START_RECOVERY_MS, Long.toString(r.durationMs()), ConfigType.LONG,
+                    "Milliseconds from taking the data directory's lock to the last partition opened."));
+            out.add(fact(LAST_START_RECOVERY, r.describe(), ConfigType.STRING,
+                    "This start's recovery as the broker logged it, with every truncation."));
+        }
         return out;
+    }
+
+    /** A read-only fact of this run (not a setting), fixed at start. */
+    private static DescribedConfig fact(String name, String value, ConfigType type, String doc) {
+        return new DescribedConfig(name, value, ConfigSource.STATIC_BROKER_CONFIG, true,
+                List.of(new DescribedConfig.Synonym(name, value, ConfigSource.STATIC_BROKER_CONFIG)), type, doc);
     }
 
     private static ConfigType typeOf(BrokerConfig.Setting s) {

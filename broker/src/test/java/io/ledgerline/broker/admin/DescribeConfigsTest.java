@@ -114,7 +114,12 @@ class DescribeConfigsTest {
         for (String name : List.of("0", "")) {
             ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, name);
             Config c = get(admin.describeConfigs(List.of(r), new DescribeConfigsOptions().includeSynonyms(true)).all()).get(r);
-            assertThat(c.entries()).extracting(ConfigEntry::name).containsExactlyInAnyOrderElementsOf(BrokerConfig.settings().keySet());
+            List<String> facts = List.of(BrokerConfigs.LAST_START_PREVIOUS_STOP, BrokerConfigs.LAST_START_PARTITIONS_CHECKED,
+                    BrokerConfigs.LAST_START_BATCHES_READ, BrokerConfigs.LAST_START_BYTES_TRUNCATED,
+                    BrokerConfigs.LAST_START_RECOVERY_MS, BrokerConfigs.LAST_START_RECOVERY);
+            List<String> expected = new java.util.ArrayList<>(BrokerConfig.settings().keySet());
+            expected.addAll(facts);
+            assertThat(c.entries()).extracting(ConfigEntry::name).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(c.entries()).allSatisfy(e -> assertThat(e.isReadOnly()).isTrue());
             assertThat(c.get("listen").value()).isEqualTo("127.0.0.1:0");
             assertThat(c.get("listen").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
@@ -123,6 +128,14 @@ class DescribeConfigsTest {
             assertThat(c.get("num.partitions").type()).isEqualTo(ConfigEntry.ConfigType.INT);
             assertThat(c.get("log.retention.ms").synonyms()).extracting(ConfigSynonym::source)
                     .containsExactly(ConfigSource.STATIC_BROKER_CONFIG, ConfigSource.DEFAULT_CONFIG);
+            // The start-up recovery of this run (a new directory: nothing recovered), for ledgerline status.
+            assertThat(c.get(BrokerConfigs.LAST_START_PREVIOUS_STOP).value()).isEqualTo("new-directory");
+            assertThat(c.get(BrokerConfigs.LAST_START_PARTITIONS_CHECKED).value()).isEqualTo("0");
+            assertThat(c.get(BrokerConfigs.LAST_START_BYTES_TRUNCATED).value()).isEqualTo("0");
+            assertThat(Long.parseLong(c.get(BrokerConfigs.LAST_START_RECOVERY_MS).value())).isNotNegative();
+            assertThat(c.get(BrokerConfigs.LAST_START_RECOVERY).value()).isEqualTo("new data directory: nothing to recover");
+            assertThat(c.get(BrokerConfigs.LAST_START_RECOVERY).source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+            assertThat(c.get(BrokerConfigs.LAST_START_PARTITIONS_CHECKED).type()).isEqualTo(ConfigEntry.ConfigType.INT);
         }
     }
 

@@ -79,6 +79,11 @@ public final class ChildBroker implements BrokerTarget {
         return "127.0.0.1:" + port;
     }
 
+    /** The data directory the child runs on (kept across {@link #kill9()} and {@link #restart()}). */
+    public Path dataDir() {
+        return dir;
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing more is written or flushed. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

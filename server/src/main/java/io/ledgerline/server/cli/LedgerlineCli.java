@@ -2,7 +2,9 @@ package io.ledgerline.server.cli;
 
 import io.ledgerline.server.cli.tools.ConsumeCommand;
 import io.ledgerline.server.cli.tools.ProduceCommand;
+import io.ledgerline.server.cli.tools.StatusCommand;
 import io.ledgerline.server.cli.tools.TopicsCommand;
+import io.ledgerline.server.log.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -16,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code ledgerline} command line: {@code start} runs a broker, {@code config} lists every setting;
- * {@code topics}, {@code produce} and {@code consume} are small clients for trying a broker (package {@code tools}).
+ * {@code status} says whether a broker is up and what it holds; {@code topics}, {@code produce} and {@code consume}
+ * are small clients for trying a broker (package {@code tools}).
  *
  * <p>Exit codes: 0 success, 1 a failure while running (for example the port is taken), 2 a usage or
  * configuration error (unknown option or setting, missing config file, bad value). Errors are one line
@@ -26,13 +29,20 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = LedgerlineCli.Version.class,
         description = "Ledgerline: an event-streaming broker that speaks the Apache Kafka protocol.",
-        subcommands = {StartCommand.class, ConfigCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class})
+        subcommands = {StartCommand.class, ConfigCommand.class, StatusCommand.class, TopicsCommand.class, ProduceCommand.class,
+                ConsumeCommand.class})
 public final class LedgerlineCli implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before anything logs: logback.xml picks its appender by this variable, and an unknown one would log nothing.
+        String badLogFormat = LogFormat.problem(System.getenv(LogFormat.ENV));
+        if (badLogFormat != null) {
+            System.err.println("ledgerline: " + badLogFormat);
+            System.exit(2);
+        }
         // `start` blocks until the JVM shuts down, so exit() is reached only by the other commands and errors.
         System.exit(commandLine().execute(args));
     }
