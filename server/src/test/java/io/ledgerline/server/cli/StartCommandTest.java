@@ -168,7 +168,7 @@ class StartCommandTest {
 
     record Run(int exitCode, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = LedgerlineCli.commandLine();

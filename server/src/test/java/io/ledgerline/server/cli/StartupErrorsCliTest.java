@@ -1,0 +1,126 @@
+package io.ledgerline.server.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Start-up refusals through the real entry point ({@link LedgerlineCli#main} in a child JVM, as the launcher runs
+ * it): exit code 1, exactly one line on stderr with the cause and the fix, no stack trace on either stream, and the
+ * data directory not created.
+ *
+ * <p>The permission cases need a process that file permissions apply to. Tests often run as root, which
+ * CAP_DAC_OVERRIDE lets write anywhere whatever the mode bits say; then the child runs under
+ * {@code setpriv --bounding-set -dac_override,-dac_read_search}: still uid 0, without those two capabilities, so
+ * a directory of mode r-x refuses it as it refuses any user ("Permission denied" from the kernel, not simulated).
+ * Which of the two ran is printed. (A case that fails for root without any of this, a path under a regular file,
+ * is in {@link StartupErrorsTest}.)
+ */
+class StartupErrorsCliTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    private static String refusal(CliProcess.Result r) {
+        assertThat(r.exitCode()).as("exit code; %s", r).isEqualTo(1);
+        assertThat(r.stderr()).as("stderr").startsWith("ledgerline: ").endsWith("\n");
+        assertThat(r.stderr().lines()).as("stderr is one line: %s", r.stderr()).hasSize(1);
+        assertThat(r.stdout() + r.stderr()).as("no stack trace").doesNotContain("\tat ", "Exception");
+        return r.stderr().substring("ledgerline: ".length()).strip();
+    }
+
+    @Test
+    void portInUse() throws Exception {
+        Path data = tmp.resolve("data");
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            String message = refusal(CliProcess.run(TIMEOUT, List.of(),
+                    "start", "--listen", "127.0.0.1:" + port, "--data-dir", data.toString()));
+            assertThat(message).startsWith("address 127.0.0.1:" + port + " already in use")
+                    .contains("Fix: stop that process, or set another port with --listen HOST:PORT (setting listen)");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void wildcardListenWithoutAdvertisedListener() throws Exception {
+        Path data = tmp.resolve("data");
+        String message = refusal(CliProcess.run(TIMEOUT, List.of(), "start", "--listen", "0.0.0.0:9092", "--data-dir", data.toString()));
+        assertThat(message).startsWith("listen=0.0.0.0:9092 is a wildcard address")
+                .contains("Fix: set --advertised-listener HOST:PORT (setting advertised.listener)");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void dataDirThatCannotBeCreatedSaysPermissionDenied() throws Exception {
+        Path parent = Files.createDirectory(tmp.resolve("read-only-parent"));
+        Path data = parent.resolve("data");
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-x------"));
+        try {
+            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
+                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+            assertThat(message).isEqualTo("cannot create data directory " + data + ": Permission denied (" + parent
+                    + " is not writable by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR "
+                    + "(setting data.dir) to a directory user " + System.getProperty("user.name") + " can write, or a "
+                    + "path that does not exist yet under one (it is created), or give that user write access to " + parent);
+            assertThat(data).doesNotExist();
+        } finally {
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void existingDataDirThatIsNotWritableSaysPermissionDenied() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
+        try {
+            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
+                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+            assertThat(message).startsWith("data directory " + data + " is not usable: Permission denied (" + data
+                    + " is not writable by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR");
+            try (var files = Files.list(data)) {
+                assertThat(files).as("nothing written into it").isEmpty();
+            }
+        } finally {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
+     * Nothing for a non-root user; for root, setpriv dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the
+     * child (see the class comment).
+     */
+    private static List<String> withoutPermissionOverride() throws Exception {
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (uid != 0) {
+            System.out.println("[permission case] running as uid " + uid + ": file permissions apply as they are");
+            return List.of();
+        }
+        Path setpriv = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path p = Path.of(dir, "setpriv");
+            if (Files.isExecutable(p)) {
+                setpriv = p;
+                break;
+            }
+        }
+        Assumptions.assumeTrue(setpriv != null, "running as root without setpriv (util-linux): root ignores the "
+                + "permission bits, so there is no permission case to provoke; StartupErrorsTest covers a path under a file");
+        System.out.println("[permission case] running as root: the child runs under setpriv without CAP_DAC_OVERRIDE");
+        return List.of(setpriv.toString(), "--bounding-set", "-dac_override,-dac_read_search", "--");
+    }
+}
