@@ -58,10 +58,19 @@ final class CliProcess {
     }
 
     /** A running {@code ledgerline start}: its process, every output line so far, and the port it listens on. */
-    record Broker(Process process, List<String> output, int port) implements AutoCloseable {
+    record Broker(Process process, List<String> output, int port, CompletableFuture<Void> outputEnd) implements AutoCloseable {
 
         String bootstrap() {
             return "127.0.0.1:" + port;
+        }
+
+        /** SIGTERM, the clean stop; returns the exit code (143 = 128 + SIGTERM) once all output has been read. */
+        int terminate() throws Exception {
+            // Through the handle: Process.destroy() would also close our end of its stdout, losing what it logs while stopping.
+            process.toHandle().destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("the broker did not stop within 60 s of SIGTERM");
+            outputEnd.get(60, TimeUnit.SECONDS);
+            return process.exitValue();
         }
 
         /** SIGKILL (Process.destroyForcibly on Linux); returns the exit code, 137 = 128 + SIGKILL. */
@@ -85,6 +94,7 @@ final class CliProcess {
         Process p = builder(List.of(), all).redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<Void> outputEnd = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -96,11 +106,12 @@ final class CliProcess {
                 // the child died: its output ends here
             }
             port.completeExceptionally(new IllegalStateException("ledgerline start ended before it was ready: " + output));
+            outputEnd.complete(null);
         }, "ledgerline-start-output");
         pump.setDaemon(true);
         pump.start();
         try {
-            return new Broker(p, output, port.get(60, TimeUnit.SECONDS));
+            return new Broker(p, output, port.get(60, TimeUnit.SECONDS), outputEnd);
         } catch (Exception e) {
             p.destroyForcibly().waitFor();
             throw e;
