@@ -100,14 +100,51 @@ class StartupErrorsCliTest {
         }
     }
 
+    @Test
+    void parentThatCannotBeEnteredSaysPermissionDenied() throws Exception {
+        Path closed = Files.createDirectories(tmp.resolve("closed"));
+        Path data = Files.createDirectory(closed.resolve("inner")).resolve("data");
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
+        try {
+            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
+                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+            assertThat(message).isEqualTo("cannot use data directory " + data + ": Permission denied (" + closed
+                    + " cannot be entered by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR (setting "
+                    + "data.dir) to a directory user " + System.getProperty("user.name") + " can write, or give that user "
+                    + "search access to " + closed + " (chmod u+x, or g+x / o+x)");
+        } finally {
+            Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    /** A port below net.ipv4.ip_unprivileged_port_start; for root the child runs without CAP_NET_BIND_SERVICE. */
+    @Test
+    void privilegedPortWithoutTheRightSaysPermissionDenied() throws Exception {
+        int unprivilegedStart = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).strip());
+        Assumptions.assumeTrue(unprivilegedStart > 1, "net.ipv4.ip_unprivileged_port_start is " + unprivilegedStart
+                + ": every port may be bound by anyone here");
+        Path data = tmp.resolve("data");
+        String message = refusal(CliProcess.run(TIMEOUT, withoutCapabilities("net_bind_service"),
+                "start", "--listen", "127.0.0.1:1", "--data-dir", data.toString()));
+        assertThat(message).isEqualTo("cannot listen on 127.0.0.1:1: Permission denied (ports below 1024 need root or "
+                + "CAP_NET_BIND_SERVICE). Fix: set --listen HOST:PORT (setting listen) with a port of 1024 or above, "
+                + "for example --listen 127.0.0.1:9092");
+        assertThat(data).doesNotExist();
+    }
+
     /**
      * Nothing for a non-root user; for root, setpriv dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the
      * child (see the class comment).
      */
     private static List<String> withoutPermissionOverride() throws Exception {
+        return withoutCapabilities("dac_override", "dac_read_search");
+    }
+
+    private static List<String> withoutCapabilities(String... capabilities) throws Exception {
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         if (uid != 0) {
-            System.out.println("[permission case] running as uid " + uid + ": file permissions apply as they are");
+            System.out.println("[permission case] running as uid " + uid + ": permissions apply as they are");
             return List.of();
         }
         Path setpriv = null;
@@ -120,7 +157,8 @@ class StartupErrorsCliTest {
         }
         Assumptions.assumeTrue(setpriv != null, "running as root without setpriv (util-linux): root ignores the "
                 + "permission bits, so there is no permission case to provoke; StartupErrorsTest covers a path under a file");
-        System.out.println("[permission case] running as root: the child runs under setpriv without CAP_DAC_OVERRIDE");
-        return List.of(setpriv.toString(), "--bounding-set", "-dac_override,-dac_read_search", "--");
+        String drop = "-" + String.join(",-", capabilities);
+        System.out.println("[permission case] running as root: the child runs under setpriv --bounding-set " + drop);
+        return List.of(setpriv.toString(), "--bounding-set", drop, "--");
     }
 }
