@@ -65,38 +65,35 @@ class StartupErrorsCliTest {
         assertThat(data).doesNotExist();
     }
 
+    /** The refusal of {@code ledgerline start --data-dir data} while {@code dir} has {@code mode}, without root's override. */
+    private static String startWithMode(Path dir, String mode, Path data) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+        try {
+            return refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
+                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @Test
     void dataDirThatCannotBeCreatedSaysPermissionDenied() throws Exception {
         Path parent = Files.createDirectory(tmp.resolve("read-only-parent"));
         Path data = parent.resolve("data");
-        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-x------"));
-        try {
-            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
-                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
-            assertThat(message).isEqualTo("cannot create data directory " + data + ": Permission denied (" + parent
-                    + " is not writable by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR "
-                    + "(setting data.dir) to a directory user " + System.getProperty("user.name") + " can write, or a "
-                    + "path that does not exist yet under one (it is created), or give that user write access to " + parent);
-            assertThat(data).doesNotExist();
-        } finally {
-            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
-        }
+        assertThat(startWithMode(parent, "r-x------", data)).isEqualTo("cannot create data directory " + data
+                + ": Permission denied (" + parent + " is not writable by user " + System.getProperty("user.name")
+                + "). Fix: set --data-dir DIR (setting data.dir) to a directory user " + System.getProperty("user.name")
+                + " can write, or a path that does not exist yet under one (it is created), or give that user write access to " + parent);
+        assertThat(data).doesNotExist();
     }
 
     @Test
     void existingDataDirThatIsNotWritableSaysPermissionDenied() throws Exception {
         Path data = Files.createDirectory(tmp.resolve("data"));
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
-        try {
-            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
-                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
-            assertThat(message).startsWith("data directory " + data + " is not usable: Permission denied (" + data
-                    + " is not writable by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR");
-            try (var files = Files.list(data)) {
-                assertThat(files).as("nothing written into it").isEmpty();
-            }
-        } finally {
-            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        assertThat(startWithMode(data, "r-x------", data)).startsWith("data directory " + data + " is not usable: "
+                + "Permission denied (" + data + " is not writable by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR");
+        try (var files = Files.list(data)) {
+            assertThat(files).as("nothing written into it").isEmpty();
         }
     }
 
@@ -104,17 +101,10 @@ class StartupErrorsCliTest {
     void parentThatCannotBeEnteredSaysPermissionDenied() throws Exception {
         Path closed = Files.createDirectories(tmp.resolve("closed"));
         Path data = Files.createDirectory(closed.resolve("inner")).resolve("data");
-        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
-        try {
-            String message = refusal(CliProcess.run(TIMEOUT, withoutPermissionOverride(),
-                    "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
-            assertThat(message).isEqualTo("cannot use data directory " + data + ": Permission denied (" + closed
-                    + " cannot be entered by user " + System.getProperty("user.name") + "). Fix: set --data-dir DIR (setting "
-                    + "data.dir) to a directory user " + System.getProperty("user.name") + " can write, or give that user "
-                    + "search access to " + closed + " (chmod u+x, or g+x / o+x)");
-        } finally {
-            Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
-        }
+        assertThat(startWithMode(closed, "---------", data)).isEqualTo("cannot use data directory " + data
+                + ": Permission denied (" + closed + " cannot be entered by user " + System.getProperty("user.name")
+                + "). Fix: set --data-dir DIR (setting data.dir) to a directory user " + System.getProperty("user.name")
+                + " can write, or give that user search access to " + closed + " (chmod u+x, or g+x / o+x)");
         assertThat(data).doesNotExist();
     }
 
