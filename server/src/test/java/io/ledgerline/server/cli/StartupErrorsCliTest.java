@@ -1,5 +1,6 @@
 package io.ledgerline.server.cli;
 
+import io.ledgerline.server.LedgerlineServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,6 +108,19 @@ class StartupErrorsCliTest {
                 + "). Fix: set --data-dir DIR (setting data.dir) to a directory user " + System.getProperty("user.name")
                 + " can write, or give that user search access to " + closed + " (chmod u+x, or g+x / o+x)");
         assertThat(data).doesNotExist();
+    }
+
+    /** Past the checks of the directory itself: a partition directory inside it that cannot be written. */
+    @Test
+    void partitionDirectoryThatIsNotWritableNamesTheFileAndPermissionDenied() throws Exception {
+        Path data = tmp.resolve("data");
+        LedgerlineServer.start(Map.of("data.dir", data.toString(), "listen", "127.0.0.1:0")).close();
+        Path metadata = data.resolve("logs").resolve("__ledgerline_metadata-0");
+        assertThat(metadata).isDirectory();
+        String message = startWithMode(metadata, "r-x------", data);
+        assertThat(message).startsWith("cannot use data directory " + data + ": Permission denied (" + metadata.resolve(""))
+                .endsWith("Fix: give user " + System.getProperty("user.name") + " read and write access to everything under "
+                        + data + ", or set --data-dir DIR (setting data.dir) to another directory");
     }
 
     /** A port below net.ipv4.ip_unprivileged_port_start; for root the child runs without CAP_NET_BIND_SERVICE. */
