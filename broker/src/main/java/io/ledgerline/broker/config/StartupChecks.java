@@ -108,10 +108,10 @@ public final class StartupChecks {
                     + " is a file, not a directory)") + ". " + dataDirFix(dir, null));
         }
         if (!Files.isWritable(existing) || !Files.isExecutable(existing) || (isDir && !Files.isReadable(existing))) {
-            String reason = readOnlyFileSystem(existing) ? "Read-only file system" : "Permission denied";
-            throw new StartupException((isDir ? what + " is not usable: " : what + ": ") + reason + " ("
-                    + existing + (reason.startsWith("Read") ? " is on a read-only file system" : " is not writable by user " + user())
-                    + "). " + dataDirFix(dir, existing));
+            String cause = readOnlyFileSystem(existing)
+                    ? "Read-only file system (" + existing + " is on a read-only file system)"
+                    : "Permission denied (" + existing + " is not writable by user " + user() + ")";
+            throw new StartupException((isDir ? what + " is not usable: " : what + ": ") + cause + ". " + dataDirFix(dir, existing));
         }
     }
 

@@ -110,6 +110,26 @@ class StartupErrorsCliTest {
         assertThat(data).doesNotExist();
     }
 
+    /**
+     * A read-only file system, for root too: the child runs in its own mount namespace ({@code unshare -m}, the
+     * mount private to it) with a read-only tmpfs mounted on the parent of the data directory.
+     */
+    @Test
+    void dataDirOnAReadOnlyFileSystemSaysSo() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0,
+                "no mount namespace can be made here (unshare -m needs CAP_SYS_ADMIN)");
+        Path mountPoint = Files.createDirectory(tmp.resolve("read-only-fs"));
+        Path data = mountPoint.resolve("data");
+        String message = refusal(CliProcess.run(TIMEOUT,
+                List.of("unshare", "-m", "sh", "-c", "mount -t tmpfs -o ro tmpfs \"$0\" && exec \"$@\"", mountPoint.toString()),
+                "start", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+        assertThat(message).isEqualTo("cannot create data directory " + data + ": Read-only file system (" + mountPoint
+                + " is on a read-only file system). Fix: set --data-dir DIR (setting data.dir) to a directory user "
+                + System.getProperty("user.name") + " can write, or a path that does not exist yet under one (it is created), "
+                + "or give that user write access to " + mountPoint);
+        assertThat(data).doesNotExist();
+    }
+
     /** Past the checks of the directory itself: a partition directory inside it that cannot be written. */
     @Test
     void partitionDirectoryThatIsNotWritableNamesTheFileAndPermissionDenied() throws Exception {
