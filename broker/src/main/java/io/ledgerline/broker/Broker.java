@@ -1,6 +1,7 @@
 package io.ledgerline.broker;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.config.StartupChecks;
 import io.ledgerline.broker.fetch.FetchHandler;
 import io.ledgerline.broker.fetch.FetchSessionCache;
 import io.ledgerline.broker.fetch.ListOffsetsHandler;
@@ -47,6 +48,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileSystemException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -77,9 +80,9 @@ public final class Broker implements AutoCloseable {
     private final FetchSessionCache fetchSessions;
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
+    private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs, StartupChecks.Listener listener,
+                   ServerSocketChannel socket, long started) throws IOException {
         this.config = config;
-        long started = System.nanoTime();
         this.logs = new LogManager(new LogManager.Settings(config.dataDir(), config.durableAck(),
                 config.intValue(BrokerConfig.FLUSH_THREADS), config.longValue(BrokerConfig.FLUSH_INTERVAL_MS),
                 config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS),
@@ -141,23 +144,16 @@ public final class Broker implements AutoCloseable {
                     .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
                             ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
             AdminApis.register(table, topics, logs, cluster, config, admin);
-            BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
             try {
-                this.server = new KafkaServer(listen.host(), listen.port(), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);
+                this.server = new KafkaServer(socket, config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while binding " + config.string(BrokerConfig.LISTEN), e);
+                throw new IOException("interrupted while starting the listener on " + config.string(BrokerConfig.LISTEN), e);
             }
-            String adv = config.string(BrokerConfig.ADVERTISED_LISTENER);
-            if (adv.isEmpty()) {
-                cluster.advertise(listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host(), server.port());
-            } else {
-                BrokerConfig.HostPort a = BrokerConfig.HostPort.parse(BrokerConfig.ADVERTISED_LISTENER.key(), adv);
-                cluster.advertise(a.host(), a.port());
-            }
-            log.info("Ledgerline listening on {}:{} (cluster {}, node {}), data in {}, {} topic(s), started in {} ms",
-                    listen.host(), server.port(), cluster.clusterId(), cluster.nodeId(), config.dataDir().toAbsolutePath(),
-                    topics.all().size(), (System.nanoTime() - started) / 1_000_000);
+            cluster.advertise(listener.advertisedHost(), listener.advertisedPort() == 0 ? server.port() : listener.advertisedPort());
+            log.info("Ledgerline listening on {}:{}, advertised to clients as {}:{} (cluster {}, node {}), data in {}, {} topic(s), "
+                            + "started in {} ms", listener.bind().getAddress().getHostAddress(), server.port(), cluster.host(), cluster.port(), cluster.clusterId(),
+                    cluster.nodeId(), config.dataDir().toAbsolutePath(), topics.all().size(), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             logs.close();
             throw e;
@@ -165,12 +161,12 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(BrokerConfig config) throws IOException {
-        return new Broker(config, FileOpener.DEFAULT, System::currentTimeMillis);
+        return start(config, FileOpener.DEFAULT, System::currentTimeMillis);
     }
 
     /** Starts over a custom file layer (tests inject faults through it). */
     public static Broker start(BrokerConfig config, FileOpener opener) throws IOException {
-        return new Broker(config, opener, System::currentTimeMillis);
+        return start(config, opener, System::currentTimeMillis);
     }
 
     /**
@@ -178,7 +174,23 @@ public final class Broker implements AutoCloseable {
      * expirations, start times). Only the broker's own clock: clients and the network keep theirs.
      */
     public static Broker start(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
-        return new Broker(config, opener, clockMs);
+        long started = System.nanoTime();
+        // Everything that can refuse the start without touching the disk comes first (StartupChecks).
+        StartupChecks.Listener listener = StartupChecks.listener(config);
+        StartupChecks.dataDir(config.dataDir());
+        ServerSocketChannel socket;
+        try {
+            socket = KafkaServer.bind(listener.bind());
+        } catch (IOException e) {
+            throw StartupChecks.bindFailed(config, listener.bind(), e);
+        }
+        try {
+            return new Broker(config, opener, clockMs, listener, socket, started);
+        } catch (IOException | RuntimeException | Error e) {
+            socket.close(); // a no-op if the server had taken it over and closed it
+            if (e instanceof FileSystemException fse) throw StartupChecks.dataDirFailed(config.dataDir(), fse);
+            throw e;
+        }
     }
 
     private static String clusterId(MetadataLog metadata) {
@@ -212,12 +224,19 @@ public final class Broker implements AutoCloseable {
         return m;
     }
 
+    /** The port the listener is bound to (the one picked, with listen port 0). */
     public int port() {
-        return cluster.port();
+        return server.port();
     }
 
+    /** The host clients are told to connect to: advertised.listener's, else listen's. */
     public String advertisedHost() {
         return cluster.host();
+    }
+
+    /** The port clients are told to connect to: advertised.listener's, else the bound one. */
+    public int advertisedPort() {
+        return cluster.port();
     }
 
     public TopicRegistry topics() {

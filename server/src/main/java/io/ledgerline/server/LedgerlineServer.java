@@ -32,9 +32,9 @@ public final class LedgerlineServer implements AutoCloseable {
         return broker.port();
     }
 
-    /** host:port for a client's bootstrap.servers. */
+    /** host:port for a client's bootstrap.servers: the advertised address. */
     public String bootstrapServers() {
-        return broker.advertisedHost() + ":" + broker.port();
+        return broker.advertisedHost() + ":" + broker.advertisedPort();
     }
 
     public Broker broker() {

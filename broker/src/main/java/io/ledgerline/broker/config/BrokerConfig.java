@@ -34,7 +34,8 @@ public final class BrokerConfig {
     public static final Setting LISTEN = define("listen", "127.0.0.1:9092",
             "host:port of the Kafka listener. Port 0 picks a free port (tests).");
     public static final Setting ADVERTISED_LISTENER = define("advertised.listener", "",
-            "host:port clients are told to connect to (Metadata). Empty: the bound listen address.");
+            "host:port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). Empty: the listen "
+            + "address, which must then not be a wildcard (0.0.0.0, ::).");
     public static final Setting NODE_ID = define("node.id", "0", "This broker's node id.");
     public static final Setting AUTO_CREATE_TOPICS = define("auto.create.topics.enable", "true",
             "Create a topic when a client asks for an unknown one in Metadata.");
@@ -159,6 +160,7 @@ public final class BrokerConfig {
             if (intValue(s) < 1) throw new IllegalArgumentException(s.key() + " must be >= 1");
         }
         hostPort(LISTEN);
+        if (!string(ADVERTISED_LISTENER).isEmpty()) hostPort(ADVERTISED_LISTENER);
     }
 
     public String string(Setting s) {

@@ -12,7 +12,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 
 /**
  * The Kafka listener: Netty with the NIO transport (its FileChannel.transferTo path is real sendfile for our
@@ -24,16 +27,36 @@ public final class KafkaServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
 
+    /** Pending connections the kernel queues before they are accepted (also while a start is under way). */
+    private static final int BACKLOG = 1024;
+
     private final ConnectionStats stats = new ConnectionStats();
 
-    public KafkaServer(String host, int port, int maxFrameBytes, ApiTable table) throws InterruptedException {
+    /**
+     * Binds the listening socket, before anything else of a start happens: a port that is taken (or an address
+     * not of this machine) then fails the start before the data directory is created. Connections that arrive
+     * before the server takes the socket over wait in its backlog.
+     */
+    public static ServerSocketChannel bind(InetSocketAddress address) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // a restart must not wait for TIME_WAIT
+            ch.bind(address, BACKLOG);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Serves {@code bound} (from {@link #bind}), which it owns from now on: {@link #close()} closes it. */
+    public KafkaServer(ServerSocketChannel bound, int maxFrameBytes, ApiTable table) throws InterruptedException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
+                // The socket is bound already: register() (not bind()) makes it active and starts accepting.
+                .channelFactory((io.netty.channel.ChannelFactory<NioServerSocketChannel>) () -> new NioServerSocketChannel(bound))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -43,7 +66,7 @@ public final class KafkaServer implements AutoCloseable {
                     }
                 });
         try {
-            serverChannel = b.bind(new InetSocketAddress(host, port)).sync().channel();
+            serverChannel = b.register().sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();

@@ -1,6 +1,8 @@
 package io.ledgerline.server.cli;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.config.StartupException;
+import io.ledgerline.log.DataDirLock;
 import io.ledgerline.server.LedgerlineServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +30,14 @@ import java.util.concurrent.CountDownLatch;
  * until SIGTERM or SIGINT, which close it cleanly through a shutdown hook.
  *
  * <p>Precedence, lowest first: BrokerConfig defaults &lt; {@code --config} file &lt; {@code --set} &lt;
- * {@code --data-dir} / {@code --listen}. The two dedicated options carry no picocli default (null means
+ * {@code --data-dir} / {@code --listen} / {@code --advertised-listener}. The two dedicated options carry no picocli default (null means
  * "not given"), so a config file's {@code data.dir} is not overridden by an implicit {@code ./data}.
  */
 @Command(name = "start",
         mixinStandardHelpOptions = true,
         versionProvider = LedgerlineCli.Version.class,
         description = {"Start a single-node broker and run until SIGTERM or SIGINT (Ctrl-C).",
-                "Settings, lowest precedence first: defaults, --config FILE, --set, --data-dir/--listen.",
+                "Settings, lowest precedence first: defaults, --config FILE, --set, --data-dir/--listen/--advertised-listener.",
                 "Run 'ledgerline config' to list every setting with its default."})
 public final class StartCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
@@ -50,6 +52,11 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Kafka listener address (setting listen). Default: 127.0.0.1:9092. Port 0 picks a free port.")
     String listen;
+
+    @Option(names = "--advertised-listener", paramLabel = "HOST:PORT",
+            description = "Address clients are told to connect to (setting advertised.listener). Default: the listen "
+                    + "address; required when --listen is a wildcard (0.0.0.0 or ::).")
+    String advertisedListener;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Java properties file of settings (key=value, # comments).")
@@ -67,17 +74,18 @@ public final class StartCommand implements Callable<Integer> {
             server = LedgerlineServer.start(config);
         } catch (IllegalArgumentException e) {
             // A value BrokerConfig.of let through but the broker could not use (e.g. a non-number).
-            throw usageError("invalid configuration: " + e.getMessage());
+            throw usageError("invalid configuration: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        } catch (StartupException | DataDirLock.HeldException e) {
+            throw e; // names its cause and its fix already
         } catch (IOException e) {
-            // Port taken or data dir unusable: name both, whichever it was (Netty's epoll bind error
-            // is not a java.net.BindException).
+            // Anything else while starting: name both, whichever it was.
             throw new IOException("failed to start (listen=" + config.string(BrokerConfig.LISTEN)
-                    + ", data.dir=" + config.string(BrokerConfig.DATA_DIR) + "): " + e.getMessage(), e);
+                    + ", data.dir=" + config.string(BrokerConfig.DATA_DIR) + "): " + e, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "ledgerline-shutdown"));
         BrokerConfig.HostPort listener = config.hostPort(BrokerConfig.LISTEN);
-        log.info("Ledgerline started: Kafka listener {}:{}, data dir {}, flush.mode={}",
-                listener.host(), server.port(), config.dataDir().toAbsolutePath().normalize(),
+        log.info("Ledgerline started: Kafka listener {}:{} (clients connect to {}), data dir {}, flush.mode={}",
+                listener.host(), server.port(), server.bootstrapServers(), config.dataDir().toAbsolutePath().normalize(),
                 config.string(BrokerConfig.FLUSH_MODE));
         // The shutdown hook does the closing; this thread only keeps the JVM alive until the JVM halts.
         new CountDownLatch(1).await();
@@ -103,6 +111,7 @@ public final class StartCommand implements Callable<Integer> {
         putAll(settings, parseOverrides(), "--set");
         if (dataDir != null) settings.put(BrokerConfig.DATA_DIR.key(), dataDir);
         if (listen != null) settings.put(BrokerConfig.LISTEN.key(), listen);
+        if (advertisedListener != null) settings.put(BrokerConfig.ADVERTISED_LISTENER.key(), advertisedListener);
         try {
             return BrokerConfig.of(settings);
         } catch (IllegalArgumentException e) {

@@ -67,6 +67,15 @@ class StartCommandTest {
     }
 
     @Test
+    void advertisedListenerOptionBeatsSetAndIsCheckedAsHostPort() {
+        BrokerConfig c = parse("--set", "advertised.listener=set-host:2", "--advertised-listener", "broker1.example.com:9092").brokerConfig();
+        assertThat(c.string(BrokerConfig.ADVERTISED_LISTENER)).isEqualTo("broker1.example.com:9092");
+        assertThatThrownBy(() -> parse("--advertised-listener", "broker1.example.com").brokerConfig())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("invalid configuration: advertised.listener must be host:port, got 'broker1.example.com'");
+    }
+
+    @Test
     void configFileIsNotOverriddenByTheImplicitDataDir() throws IOException {
         BrokerConfig c = parse("--config", file("data.dir=/from/file\n").toString()).brokerConfig();
         assertThat(c.string(BrokerConfig.DATA_DIR)).isEqualTo("/from/file");
@@ -143,7 +152,7 @@ class StartCommandTest {
         Run help = run("start", "--help");
         assertThat(help.exitCode()).isZero();
         // Picocli wraps at 80 columns: compare with whitespace collapsed.
-        assertThat(help.out().replaceAll("\\s+", " ")).contains("--data-dir", "--listen", "--config", "--set",
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--data-dir", "--listen", "--advertised-listener", "--config", "--set",
                 "Default: " + BrokerConfig.DATA_DIR.defaultValue(),
                 "Default: " + BrokerConfig.LISTEN.defaultValue());
     }
@@ -168,7 +177,7 @@ class StartCommandTest {
 
     record Run(int exitCode, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = LedgerlineCli.commandLine();

@@ -75,8 +75,14 @@ public final class KafkaTarget implements BrokerTarget {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        // listen and advertised.listener map to the PLAINTEXT listener's host (its port stays brokerPort) and to
+        // advertised.listeners; without either, Kafka's default advertised address is the listener's, as Ledgerline's.
+        String listen = settings.get("listen");
+        String listenHost = listen == null ? "127.0.0.1" : listen.substring(0, listen.lastIndexOf(':'));
+        props.put("listeners", "PLAINTEXT://" + listenHost + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        String advertised = settings.get("advertised.listener");
+        if (advertised != null && !advertised.isEmpty()) props.put("advertised.listeners", "PLAINTEXT://" + advertised);
+        else if (listen == null) props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
