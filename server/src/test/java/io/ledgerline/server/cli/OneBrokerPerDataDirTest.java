@@ -69,6 +69,9 @@ class OneBrokerPerDataDirTest {
             // Recovery reports the unclean stop (LogManager's start line; B's refusal must not have vouched for A).
             assertThat(c.output()).anyMatch(line -> line.contains("storage at " + data
                     + " (no clean-shutdown marker: the tail of every log is checked)"));
+            assertThat(c.output()).as("the recovery summary once every partition is open")
+                    .anyMatch(line -> line.contains("start-up recovery: recovered after an unclean stop: ")
+                            && line.matches(".* [1-9][0-9]* partition\\(s\\) checked, .*"));
             assertThat(consume(c.bootstrap(), acked.size())).as("every acknowledged record").isEqualTo(acked);
 
             // The holder's clean stop (SIGTERM) writes the marker: the next start skips recovery.
