@@ -153,7 +153,7 @@ public final class Broker implements AutoCloseable {
             cluster.advertise(listener.advertisedHost(), listener.advertisedPort() == 0 ? server.port() : listener.advertisedPort());
             log.info("Ledgerline listening on {}:{}, advertised to clients as {}:{} (cluster {}, node {}), data in {}, {} topic(s), "
                             + "started in {} ms", listener.bind().getAddress().getHostAddress(), server.port(), cluster.host(), cluster.port(), cluster.clusterId(),
-                    cluster.nodeId(), config.dataDir().toAbsolutePath(), topics.all().size(), (System.nanoTime() - started) / 1_000_000);
+                    cluster.nodeId(), config.dataDir().toAbsolutePath().normalize(), topics.all().size(), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             logs.close();
             throw e;
