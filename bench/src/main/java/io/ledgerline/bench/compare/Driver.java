@@ -471,7 +471,8 @@ final class Driver {
      * Many partitions, little data (issue #9's fetch-session workload): one consumer assigned every partition of
      * {@code topic} (from offset 0, default fetch settings: fetch.min.bytes 1, fetch.max.wait.ms 500) while one
      * producer sends {@code perPartitionPerSec} 1 KiB records a second to each partition, round robin at a fixed
-     * pace. After {@code warmupMs} (the consumer's first full fetch, the JIT), broker CPU and the consumer's network
+     * pace (first one record to each partition, acknowledged before the clock starts). After {@code warmupMs} (the
+     * consumer's first full fetch, the JIT), broker CPU and the consumer's network
      * metrics are read at the start and end of {@code durationMs}. Then the producer stops and the consumer reads
      * to the end: every acknowledged record must arrive exactly once, in offset order per partition, or the
      * workload fails.
@@ -487,9 +488,14 @@ final class Driver {
         java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, DEFAULT_BATCHING))) {
+            byte[] value = payload();
+            // every partition takes a record (acknowledged) before the clock: a new topic's partitions all have a leader
+            List<java.util.concurrent.Future<?>> first = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) first.add(producer.send(new ProducerRecord<>(topic, p, null, value)));
+            for (var f : first) f.get(120, TimeUnit.SECONDS);
+            produced.addAndGet(partitions);
             consumer.assign(tps);
             for (TopicPartition tp : tps) consumer.seek(tp, 0);
-            byte[] value = payload();
             long periodNanos = 1_000_000_000L / ((long) partitions * perPartitionPerSec);
             Thread sender = new Thread(() -> {
                 long due = System.nanoTime();
