@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FetchSessionModelTest {
     static final long[] SEEDS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
-    static final int STEPS = 250;
+    static final int STEPS = 300;
     static final short LATEST = ApiKeys.FETCH.latestVersion(false);
     static final Map<String, Integer> TOPICS = Map.of("a", 4, "b", 2);
 
@@ -76,6 +76,7 @@ class FetchSessionModelTest {
         Run run = new Run(seed, Files.createDirectory(dir.resolve("s" + seed)));
         try {
             run.steps(STEPS);
+            System.out.println("  " + run.config + ", " + run.clients.size() + " clients: " + run.seen);
         } catch (AssertionError | IOException e) {
             throw new AssertionError("[seed " + seed + ", step " + run.step + " (" + run.what + "); replay: mvn -o -B -pl broker -am test "
                     + "-Dtest=FetchSessionModelTest -Dsurefire.failIfNoSpecifiedTests=false -D" + Seeded.PROPERTY + "=" + seed + "; "
@@ -148,18 +149,22 @@ class FetchSessionModelTest {
         final List<Client> clients = new ArrayList<>();
         final List<List<MSession>> shards = new ArrayList<>();
         final Set<Integer> issued = new HashSet<>();
+        /** What the run went through (printed, so a seed's coverage is visible): answer kind -> count. */
+        final Map<String, Integer> seen = new TreeMap<>();
         int nextShard;
         int step;
         String what = "start";
 
         Run(long seed, Path dataDir) throws IOException {
             rnd = new Random(seed);
-            slots = new int[] {0, 5, 8, 16, 16, 24, 1000}[rnd.nextInt(7)];
+            slots = new int[] {0, 8, 8, 16, 16, 24, 1000}[rnd.nextInt(7)];
             evictionMs = new long[] {0, 300, 1000, 5000}[rnd.nextInt(4)];
             config = "slots " + slots + ", eviction ms " + evictionMs;
             broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dataDir.toString(), "listen", "127.0.0.1:0",
                     "max.incremental.fetch.session.cache.slots", String.valueOf(slots),
-                    "min.incremental.fetch.session.eviction.ms", String.valueOf(evictionMs))), FileOpener.DEFAULT, clock::get);
+                    "min.incremental.fetch.session.eviction.ms", String.valueOf(evictionMs),
+                    // acknowledged (and readable) at the write: sessions are the subject, not durability
+                    "flush.mode", "interval")), FileOpener.DEFAULT, clock::get);
             raw = new RawClient(broker);
             for (Map.Entry<String, Integer> t : new TreeMap<>(TOPICS).entrySet()) {
                 broker.topics().create(t.getKey(), t.getValue(), Map.of());
@@ -168,7 +173,8 @@ class FetchSessionModelTest {
             }
             noSuchId = new Uuid(rnd.nextLong(), rnd.nextLong());
             for (int i = 0; i < FetchSessionCache.SHARDS; i++) shards.add(new ArrayList<>());
-            int n = 1 + rnd.nextInt(8);
+            // under cache pressure, more consumers than slots
+            int n = 1 + rnd.nextInt(slots > 0 && slots <= 24 ? slots + 8 : 8);
             for (int i = 0; i < n; i++) clients.add(new Client((short) (7 + rnd.nextInt(LATEST - 7 + 1))));
         }
 
@@ -229,7 +235,8 @@ class FetchSessionModelTest {
             } else if (r < 26 && known != null) {
                 // the same session at a version across the topic-id boundary: no partitions, the error alone
                 short other = c.byId() ? (short) (7 + rnd.nextInt(6)) : (short) (13 + rnd.nextInt(LATEST - 13 + 1));
-                sendAt(c, other, "other side of v13", c.sessionId, c.epoch, new LinkedHashMap<>(), List.of());
+                int epoch = rnd.nextInt(3) == 0 ? c.epoch + 1 : c.epoch; // a wrong epoch is reported first
+                sendAt(c, other, "other side of v13", c.sessionId, epoch, new LinkedHashMap<>(), List.of());
             } else if (r < 29) {
                 send(c, "forget all", c.sessionId, c.epoch, new LinkedHashMap<>(), new ArrayList<>(c.offsets.keySet()));
             } else {
@@ -307,6 +314,8 @@ class FetchSessionModelTest {
                     List<PKey> forget) throws IOException {
             what = kind + " v" + version + " session " + sessionId + " epoch " + epoch + " naming " + named + " forgetting " + forget;
             Expected want = model(version, sessionId, epoch, named, forget);
+            seen.merge(want.error() != Errors.NONE ? want.error().name() : !want.sessionGiven() ? "no session"
+                    : want.sessionId() == 0 ? "new session" : "incremental", 1, Integer::sum);
             FetchResponse got = fetch(version, sessionId, epoch, named, forget);
             assertThat(got.error()).as("top-level error").isEqualTo(want.error());
             if (want.sessionGiven() && want.sessionId() == 0) {
@@ -439,6 +448,7 @@ class FetchSessionModelTest {
             if (lru == null) return false;
             if (now - lru.lastUsedMs > evictionMs) {
                 in.remove(lru);
+                seen.merge("evicted (unused)", 1, Integer::sum);
                 return true;
             }
             MSession smallest = null;
@@ -449,6 +459,7 @@ class FetchSessionModelTest {
             }
             if (smallest == null || size <= smallest.sizeAtLastUse) return false;
             in.remove(smallest);
+            seen.merge("evicted (smaller)", 1, Integer::sum);
             return true;
         }
 
