@@ -440,11 +440,14 @@ public final class Compare {
                 .append(String.format("run took %.0f s", seconds)).append('\n');
         s.append("- command: `mvn -B -Pbench -pl bench -am verify -DskipTests` (").append(invocation).append(")\n");
         s.append("- Ledgerline from ").append(cp.ledgerlineSource()).append("; Apache Kafka 4.4.0 (kafka_2.13) from Maven Central, KRaft, single node\n");
-        s.append("- ").append(scale.runs).append(" rounds, system order rotated each round; every cell: median (min–max) of the rounds; ")
-                .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default); ")
-                .append("time-bound produce workloads run ").append(scale.throughputMs / 1000.0).append(" s each; fixed-rate workload ")
-                .append(scale.rate).append(" rec/s for ").append(scale.latencyMs / 1000.0).append(" s (latencies from the intended send time)\n\n");
         boolean brokerSessions = workloads == null || !workloads.equals(Set.of(FETCH_SESSIONS));
+        s.append("- ").append(scale.runs).append(" rounds, system order rotated each round; every cell: median (min–max) of the rounds; ")
+                .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default)");
+        if (brokerSessions) {
+            s.append("; time-bound produce workloads run ").append(scale.throughputMs / 1000.0).append(" s each; fixed-rate workload ")
+                    .append(scale.rate).append(" rec/s for ").append(scale.latencyMs / 1000.0).append(" s (latencies from the intended send time)");
+        }
+        s.append("\n\n");
         if (brokerSessions) appendMainTables(s);
         if (wants(FETCH_SESSIONS)) {
             s.append("\nFetch sessions (KIP-227): one consumer assigned all ").append(scale.fetchPartitions)
