@@ -56,11 +56,16 @@ class FetchSessionsTest {
         return ("p" + partition + "-" + n).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A producer thread sending to every partition in turn, one record each {@code pauseMs}, until stopped. */
+    static final ConcurrentLinkedQueue<String> PROBLEMS = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A producer: first one record to every partition, all acknowledged, then a thread sending to every partition in
+     * turn, one record each {@code pauseMs}, until stopped.
+     */
     static final class Trickle implements AutoCloseable {
         final AtomicLongArray sent;
         final AtomicLongArray acked;
-        final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> problems = PROBLEMS;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final KafkaProducer<byte[], byte[]> producer;
         private final Thread thread;
@@ -68,7 +73,19 @@ class FetchSessionsTest {
         Trickle(BrokerTarget broker, String topic, int partitions, long pauseMs) {
             sent = new AtomicLongArray(partitions);
             acked = new AtomicLongArray(partitions);
+            PROBLEMS.clear();
             producer = Clients.producer(broker);
+            // the first record of every partition acknowledged before the rest: a new topic's partitions all take writes
+            List<java.util.concurrent.Future<?>> first = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) first.add(producer.send(new ProducerRecord<>(topic, p, null, value(p, sent.getAndIncrement(p)))));
+            for (int p = 0; p < partitions; p++) {
+                try {
+                    first.get(p).get(Clients.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                    acked.incrementAndGet(p);
+                } catch (Exception e) {
+                    throw new IllegalStateException("first record of partition " + p + " not acknowledged", e);
+                }
+            }
             thread = new Thread(() -> {
                 for (long i = 0; running.get(); i++) {
                     int p = (int) (i % partitions);
@@ -125,7 +142,8 @@ class FetchSessionsTest {
                     fail("%s: partition %d gave offset %d, expected %d (a gap or a duplicate)", clientId, p, r.offset(), next[p]);
                 }
                 if (!Arrays.equals(r.value(), value(p, r.offset()))) {
-                    fail("%s: partition %d offset %d holds %s", clientId, p, r.offset(), new String(r.value(), StandardCharsets.UTF_8));
+                    fail("%s: partition %d offset %d holds %s (producer: %s)", clientId, p, r.offset(),
+                            new String(r.value(), StandardCharsets.UTF_8), PROBLEMS);
                 }
                 next[p]++;
                 records++;
@@ -189,7 +207,8 @@ class FetchSessionsTest {
     }
 
     /**
-     * One consumer of 256 partitions while records keep arriving in all of them: its first fetch creates a session
+     * One consumer of 256 partitions while records keep arriving in all of them (250 a second, about 1 per partition
+     * per second, the workload of issue #9): its first fetch creates a session
      * (the client logs it), then it only sends incremental requests, whose average size is a small part of a full
      * request naming 256 partitions; every record produced while it reads arrives once, in order.
      */
@@ -203,7 +222,7 @@ class FetchSessionsTest {
         }
         String id = "sessions-256-" + Integer.toHexString(topic.hashCode());
         try (FetchSessionLog log = FetchSessionLog.capture();
-             Trickle producer = new Trickle(broker, topic, partitions, 2);
+             Trickle producer = new Trickle(broker, topic, partitions, 4);
              Reader reader = new Reader(broker, id, topic, partitions)) {
             List<Reader> one = List.of(reader);
             pollUntil(one, Clients.PATIENCE, "a first session", () -> log.count(id, FetchSessionLog.CREATED) > 0);
