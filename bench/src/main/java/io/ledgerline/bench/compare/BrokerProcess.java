@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,16 @@ final class BrokerProcess implements AutoCloseable {
      * time is measured from there to the first acknowledged produce.
      */
     static BrokerProcess start(Target target, Path sessionDir, Classpaths cp, List<String> extraJvmFlags) throws IOException {
+        return start(target, sessionDir, cp, extraJvmFlags, Map.of());
+    }
+
+    /**
+     * As {@link #start(Target, Path, Classpaths, List)}, with broker settings on top of each system's defaults
+     * (Kafka's broker config names, which Ledgerline shares): {@code --set KEY=VALUE} for Ledgerline, lines of
+     * server.properties for Kafka.
+     */
+    static BrokerProcess start(Target target, Path sessionDir, Classpaths cp, List<String> extraJvmFlags,
+                               Map<String, String> settings) throws IOException {
         Path dataDir = sessionDir.resolve("data");
         Files.createDirectories(dataDir);
         int port = freePort();
@@ -74,10 +85,16 @@ final class BrokerProcess implements AutoCloseable {
             cmd.add(dataDir.toString());
             cmd.add("--listen");
             cmd.add("127.0.0.1:" + port);
+            settings.forEach((k, v) -> {
+                cmd.add("--set");
+                cmd.add(k + "=" + v);
+            });
         } else {
             int controllerPort = freePort();
             Path props = sessionDir.resolve("server.properties");
-            Files.writeString(props, kafkaProperties(dataDir, port, controllerPort, target == Target.KAFKA_FSYNC));
+            StringBuilder text = new StringBuilder(kafkaProperties(dataDir, port, controllerPort, target == Target.KAFKA_FSYNC));
+            settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Files.writeString(props, text.toString());
             formatKafkaStorage(props);
             cmd.add(cp.kafka());
             cmd.add(ChildMain.class.getName());

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  *   smoke: CompareSmokeTest in the default build       (tiny workloads; both brokers start; the table prints)
  * </pre>
  * Options: {@code --smoke}, {@code --runs N}, {@code --targets LEDGERLINE,KAFKA}, {@code --workloads a,b}
- * (workload keys: p1_default, p16_default, p1_linger, catchup, p16_linger, latency, pA_4, pB_4, txn_1, txn_n;
+ * (workload keys: p1_default, p16_default, p1_linger, catchup, p16_linger, latency, pA_4, pB_4, txn_1, txn_n,
+ * fetch_sessions (on brokers of its own, sessions on and off; alone, it skips the broker sessions of the others);
  * start-up and idle memory are measured in every session), {@code --jfr TARGET} (record that broker with JFR's
  * profile settings; recordings kept in the work directory), {@code --keep} (keep data directories),
  * {@code --work DIR}. The bench profile passes {@code -Dbench.args} (default {@code --full}) as the options. The
@@ -54,14 +55,15 @@ public final class Compare {
      */
     record Scale(String name, int runs, long throughputMs, long loadRecords, int rate, long latencyMs,
                  int manyPartitionsA, int manyPartitionsB, int producers, int txnProducers, long txnSessionWarmupMs,
-                 long txnWarmupMs, long idleSettleMs) {
-        static final Scale FULL = new Scale("full", 3, 8_000, 1_048_576, 5_000, 10_000, 64, 256, 4, 8, 15_000, 1_000, 2_000);
+                 long txnWarmupMs, long idleSettleMs, int fetchPartitions, long fetchWarmupMs, long fetchMs) {
+        static final Scale FULL = new Scale("full", 3, 8_000, 1_048_576, 5_000, 10_000, 64, 256, 4, 8, 15_000, 1_000, 2_000,
+                256, 10_000, 20_000);
         /** Checks the harness, not the brokers: every code path once, in well under a minute. */
-        static final Scale SMOKE = new Scale("smoke", 1, 300, 2_000, 500, 500, 4, 8, 2, 2, 100, 50, 200);
+        static final Scale SMOKE = new Scale("smoke", 1, 300, 2_000, 500, 500, 4, 8, 2, 2, 100, 50, 200, 8, 500, 1_000);
 
         Scale withRuns(int n) {
             return new Scale(name, n, throughputMs, loadRecords, rate, latencyMs, manyPartitionsA, manyPartitionsB, producers,
-                    txnProducers, txnSessionWarmupMs, txnWarmupMs, idleSettleMs);
+                    txnProducers, txnSessionWarmupMs, txnWarmupMs, idleSettleMs, fetchPartitions, fetchWarmupMs, fetchMs);
         }
     }
 
@@ -114,6 +116,27 @@ public final class Compare {
             f.add(Figure.lower(w + "_p99", "transaction latency p99, " + who + " (ms)", Double.NaN));
             f.add(Figure.lower("cpu_" + w, "broker CPU per 1,000 transactions, " + who + " (s)", Double.NaN));
         }
+        return f;
+    }
+
+    /** The fetch-session workload's key: not part of a broker session, it starts brokers of its own. */
+    static final String FETCH_SESSIONS = "fetch_sessions";
+
+    /** The fetch-session workload's rows, sessions on and off (Ledgerline and Kafka only). */
+    static List<Figure> fetchSessions(Scale s) {
+        List<Figure> f = new ArrayList<>();
+        for (String m : List.of("on", "off")) {
+            String when = m.equals("on") ? "sessions on (default)" : "sessions off (max.incremental.fetch.session.cache.slots=0)";
+            f.add(Figure.lower("fs_cpu_" + m, "broker CPU, " + when + " (ms of CPU per s)", Double.NaN));
+            f.add(Figure.higher("fs_rate_" + m, "fetch requests per s, " + when, Double.NaN));
+            f.add(Figure.lower("fs_cpufetch_" + m, "broker CPU per fetch, " + when + " (µs)", Double.NaN));
+            f.add(Figure.lower("fs_req_" + m, "bytes per fetch request, " + when, Double.NaN));
+            f.add(Figure.lower("fs_resp_" + m, "bytes per fetch response, " + when, Double.NaN));
+        }
+        f.add(Figure.lower("fs_cpu_ratio", "broker CPU per s, sessions off / on (each round's ratio)", Double.NaN));
+        f.add(Figure.lower("fs_cpufetch_ratio", "broker CPU per fetch, sessions off / on (each round's ratio)", Double.NaN));
+        f.add(Figure.lower("fs_req_ratio", "bytes per fetch request, sessions off / on (each round's ratio)", Double.NaN));
+        f.add(Figure.lower("fs_resp_ratio", "bytes per fetch response, sessions off / on (each round's ratio)", Double.NaN));
         return f;
     }
 
@@ -199,7 +222,8 @@ public final class Compare {
                 long s0 = System.nanoTime();
                 out.printf("[bench] round %d/%d: %s (load %s)%n", round + 1, scale.runs, t.header(), loadAverage());
                 try {
-                    session(t, round);
+                    if (workloads == null || !workloads.equals(Set.of(FETCH_SESSIONS))) session(t, round);
+                    if (wants(FETCH_SESSIONS) && t != Target.KAFKA_FSYNC) fetchSessionsWorkload(t, round);
                 } catch (Exception e) {
                     results.error("round " + (round + 1) + " " + t + ": " + e);
                     out.println("[bench] " + t + " session failed: " + e);
@@ -324,6 +348,51 @@ public final class Compare {
         }
     }
 
+    /**
+     * The fetch-session workload ({@link Driver#trickle}) on two fresh brokers of {@code t}: one with its defaults
+     * (incremental fetch sessions on), one with {@code max.incremental.fetch.session.cache.slots=0} (no session is
+     * ever created, in Kafka as in Ledgerline: every fetch is a full one). Which goes first alternates by round.
+     */
+    private void fetchSessionsWorkload(Target t, int round) throws Exception {
+        Map<String, Driver.Trickle> got = new LinkedHashMap<>();
+        List<String> modes = round % 2 == 0 ? List.of("on", "off") : List.of("off", "on");
+        for (String m : modes) {
+            Path dir = work.resolve("r" + (round + 1) + "-" + t.name().toLowerCase() + "-fetch-sessions-" + m);
+            Files.createDirectories(dir);
+            Map<String, String> settings = m.equals("on") ? Map.of() : Map.of("max.incremental.fetch.session.cache.slots", "0");
+            BrokerProcess b = BrokerProcess.start(t, dir, cp, List.of(), settings);
+            try {
+                try {
+                    Driver.firstProduce(b.bootstrap(), 120_000);
+                } catch (Exception e) {
+                    throw new IllegalStateException("no acknowledged produce from " + t + " (alive=" + b.isAlive() + "):\n" + b.outputTail(), e);
+                }
+                Driver.createTopics(b.bootstrap(), Map.of("fetch_sessions", scale.fetchPartitions));
+                Driver.Trickle r = Driver.trickle(b.bootstrap(), "fetch_sessions", scale.fetchPartitions, 1, scale.fetchWarmupMs,
+                        scale.fetchMs, b::cpuSeconds);
+                if (!b.isAlive()) throw new IllegalStateException(t + " died:\n" + b.outputTail());
+                got.put(m, r);
+                results.add("fs_cpu_" + m, t, r.cpuMsPerSec());
+                results.add("fs_rate_" + m, t, r.fetchesPerSec());
+                results.add("fs_cpufetch_" + m, t, r.brokerCpu() * 1e6 / r.requests());
+                results.add("fs_req_" + m, t, r.bytesPerRequest());
+                results.add("fs_resp_" + m, t, r.bytesPerResponse());
+                out.printf("[bench]   fetch sessions %s: %.1f s, broker CPU %.0f ms/s, %.1f fetches/s, %.0f bytes/request, %.0f bytes/response, "
+                                + "%,d records consumed in the window, %,d produced in all, all read back once in order%n",
+                        m, r.seconds(), r.cpuMsPerSec(), r.fetchesPerSec(), r.bytesPerRequest(), r.bytesPerResponse(),
+                        r.recordsInWindow(), r.recordsProduced());
+            } finally {
+                b.close();
+                if (!keep) deleteTree(b.dataDir);
+            }
+        }
+        Driver.Trickle on = got.get("on"), off = got.get("off");
+        results.add("fs_cpu_ratio", t, off.cpuMsPerSec() / on.cpuMsPerSec());
+        results.add("fs_cpufetch_ratio", t, (off.brokerCpu() / off.requests()) / (on.brokerCpu() / on.requests()));
+        results.add("fs_req_ratio", t, off.bytesPerRequest() / on.bytesPerRequest());
+        results.add("fs_resp_ratio", t, off.bytesPerResponse() / on.bytesPerResponse());
+    }
+
     private Driver.Throughput produceWorkload(BrokerProcess b, String key, int producers, Map<String, String> batching,
                                               long durationMs, long maxRecords, double[] cpuSum, long[] bytesSum) throws Exception {
         if (!wants(key)) return null;
@@ -371,10 +440,34 @@ public final class Compare {
                 .append(String.format("run took %.0f s", seconds)).append('\n');
         s.append("- command: `mvn -B -Pbench -pl bench -am verify -DskipTests` (").append(invocation).append(")\n");
         s.append("- Ledgerline from ").append(cp.ledgerlineSource()).append("; Apache Kafka 4.4.0 (kafka_2.13) from Maven Central, KRaft, single node\n");
+        boolean brokerSessions = workloads == null || !workloads.equals(Set.of(FETCH_SESSIONS));
         s.append("- ").append(scale.runs).append(" rounds, system order rotated each round; every cell: median (min–max) of the rounds; ")
-                .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default); ")
-                .append("time-bound produce workloads run ").append(scale.throughputMs / 1000.0).append(" s each; fixed-rate workload ")
-                .append(scale.rate).append(" rec/s for ").append(scale.latencyMs / 1000.0).append(" s (latencies from the intended send time)\n\n");
+                .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default)");
+        if (brokerSessions) {
+            s.append("; time-bound produce workloads run ").append(scale.throughputMs / 1000.0).append(" s each; fixed-rate workload ")
+                    .append(scale.rate).append(" rec/s for ").append(scale.latencyMs / 1000.0).append(" s (latencies from the intended send time)");
+        }
+        s.append("\n\n");
+        if (brokerSessions) appendMainTables(s);
+        if (wants(FETCH_SESSIONS)) {
+            s.append("\nFetch sessions (KIP-227): one consumer assigned all ").append(scale.fetchPartitions)
+                    .append(" partitions of a topic (default fetch settings), one producer sending 1 record (1 KiB) per second to each; ")
+                    .append("each system started twice per round, with its defaults (sessions on) and with ")
+                    .append("max.incremental.fetch.session.cache.slots=0 (off); ").append(scale.fetchWarmupMs / 1000.0)
+                    .append(" s of warm-up, then ").append(scale.fetchMs / 1000.0).append(" s measured: broker CPU (utime+stime) per second, ")
+                    .append("the consumer's requests and bytes (consumer-node-metrics: request-total, outgoing-byte-total, ")
+                    .append("response-total, incoming-byte-total); every record read back exactly once, in order (median (min–max)):\n\n");
+            s.append(results.table(fetchSessions(scale), EnumSet.of(Target.LEDGERLINE, Target.KAFKA)));
+        }
+        List<String> errors = results.errors();
+        if (!errors.isEmpty()) {
+            s.append("\nErrors (their rounds are missing from the medians):\n");
+            for (String e : errors) s.append("- ").append(e.replace('\n', ' ')).append('\n');
+        }
+        return s.toString();
+    }
+
+    private void appendMainTables(StringBuilder s) {
         s.append(results.table(figures(scale)));
         s.append("\nBroker CPU per GiB, by workload (median (min–max)):\n\n");
         s.append(results.table(cpuDetail(scale)));
@@ -386,12 +479,6 @@ public final class Compare {
                 .append(scale.throughputMs / 1000.0).append(" s timed; every committed transaction read back read_committed) ")
                 .append("(median (min–max)):\n\n");
         s.append(results.table(transactions(scale)));
-        List<String> errors = results.errors();
-        if (!errors.isEmpty()) {
-            s.append("\nErrors (their rounds are missing from the medians):\n");
-            for (String e : errors) s.append("- ").append(e.replace('\n', ' ')).append('\n');
-        }
-        return s.toString();
     }
 
     static String loadAverage() {

@@ -442,4 +442,132 @@ final class Driver {
             return new Throughput(records, bytes, (System.nanoTime() - t0) / 1e9);
         }
     }
+
+    /**
+     * What {@link #trickle} saw in its window: broker CPU seconds, the consumer's requests and responses to the
+     * broker and their bytes (from the consumer's own per-node network metrics, {@code consumer-node-metrics}: the
+     * size of each request and response as sent and received, size prefix included), and the records consumed.
+     */
+    record Trickle(double seconds, double brokerCpu, long requests, long requestBytes, long responses, long responseBytes,
+                   long recordsInWindow, long recordsProduced) {
+        double cpuMsPerSec() {
+            return brokerCpu * 1000 / seconds;
+        }
+
+        double fetchesPerSec() {
+            return requests / seconds;
+        }
+
+        double bytesPerRequest() {
+            return requestBytes / (double) requests;
+        }
+
+        double bytesPerResponse() {
+            return responseBytes / (double) responses;
+        }
+    }
+
+    /**
+     * Many partitions, little data (issue #9's fetch-session workload): one consumer assigned every partition of
+     * {@code topic} (from offset 0, default fetch settings: fetch.min.bytes 1, fetch.max.wait.ms 500) while one
+     * producer sends {@code perPartitionPerSec} 1 KiB records a second to each partition, round robin at a fixed
+     * pace (first one record to each partition, acknowledged before the clock starts). After {@code warmupMs} (the
+     * consumer's first full fetch, the JIT), broker CPU and the consumer's network
+     * metrics are read at the start and end of {@code durationMs}. Then the producer stops and the consumer reads
+     * to the end: every acknowledged record must arrive exactly once, in offset order per partition, or the
+     * workload fails.
+     */
+    static Trickle trickle(String bootstrap, String topic, int partitions, int perPartitionPerSec, long warmupMs,
+                           long durationMs, DoubleSupplier brokerCpuSeconds) throws Exception {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) tps.add(new TopicPartition(topic, i));
+        long[] next = new long[partitions];
+        AtomicLong produced = new AtomicLong();
+        AtomicLong consumed = new AtomicLong();
+        AtomicReference<Exception> error = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, DEFAULT_BATCHING))) {
+            byte[] value = payload();
+            // every partition takes a record (acknowledged) before the clock: a new topic's partitions all have a leader
+            List<java.util.concurrent.Future<?>> first = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) first.add(producer.send(new ProducerRecord<>(topic, p, null, value)));
+            for (var f : first) f.get(120, TimeUnit.SECONDS);
+            produced.addAndGet(partitions);
+            consumer.assign(tps);
+            for (TopicPartition tp : tps) consumer.seek(tp, 0);
+            long periodNanos = 1_000_000_000L / ((long) partitions * perPartitionPerSec);
+            Thread sender = new Thread(() -> {
+                long due = System.nanoTime();
+                for (long n = 0; producing.get() && error.get() == null; n++) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                    producer.send(new ProducerRecord<>(topic, (int) (n % partitions), null, value), (md, e) -> {
+                        if (e != null) error.compareAndSet(null, e);
+                        else produced.incrementAndGet();
+                    });
+                    due += periodNanos;
+                }
+            }, "bench-trickle-producer");
+            sender.start();
+            long t0 = System.nanoTime();
+            long start = t0 + TimeUnit.MILLISECONDS.toNanos(warmupMs);
+            long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
+            double cpu0 = 0;
+            double[] net0 = null;
+            long inWindow0 = 0;
+            while (System.nanoTime() < end && error.get() == null) {
+                if (net0 == null && System.nanoTime() >= start) {
+                    cpu0 = brokerCpuSeconds.getAsDouble();
+                    net0 = nodeTotals(consumer);
+                    inWindow0 = consumed.get();
+                }
+                poll(consumer, next, consumed);
+            }
+            double cpu = brokerCpuSeconds.getAsDouble() - cpu0;
+            double[] net1 = nodeTotals(consumer);
+            long inWindow = consumed.get() - inWindow0;
+            producing.set(false);
+            sender.join(10_000);
+            producer.flush();
+            if (error.get() != null) throw new IllegalStateException("trickle workload failed", error.get());
+            long stopBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (consumed.get() < produced.get() && System.nanoTime() < stopBy) poll(consumer, next, consumed);
+            if (consumed.get() != produced.get()) {
+                throw new IllegalStateException("consumer received " + consumed.get() + " of " + produced.get() + " records");
+            }
+            long sum = 0;
+            for (long n : next) sum += n;
+            if (sum != produced.get()) throw new IllegalStateException("partition ends sum to " + sum + ", produced " + produced.get());
+            return new Trickle(durationMs / 1000.0, cpu, (long) (net1[0] - net0[0]), (long) (net1[1] - net0[1]),
+                    (long) (net1[2] - net0[2]), (long) (net1[3] - net0[3]), inWindow, produced.get());
+        }
+    }
+
+    /** One poll; each record must be the next offset of its partition (no gap, no duplicate). */
+    private static void poll(KafkaConsumer<byte[], byte[]> consumer, long[] next, AtomicLong consumed) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            if (r.offset() != next[r.partition()]) {
+                throw new IllegalStateException("partition " + r.partition() + ": offset " + r.offset() + ", expected " + next[r.partition()]);
+            }
+            next[r.partition()]++;
+            consumed.incrementAndGet();
+        }
+    }
+
+    /** The consumer's requests sent, bytes sent, responses received and bytes received, summed over its connections. */
+    private static double[] nodeTotals(KafkaConsumer<byte[], byte[]> consumer) {
+        double[] t = new double[4];
+        for (var e : consumer.metrics().entrySet()) {
+            if (!e.getKey().group().equals("consumer-node-metrics")) continue;
+            int i = switch (e.getKey().name()) {
+                case "request-total" -> 0;
+                case "outgoing-byte-total" -> 1;
+                case "response-total" -> 2;
+                case "incoming-byte-total" -> 3;
+                default -> -1;
+            };
+            if (i >= 0) t[i] += ((Number) e.getValue().metricValue()).doubleValue();
+        }
+        return t;
+    }
 }

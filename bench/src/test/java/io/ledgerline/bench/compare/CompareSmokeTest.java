@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +27,9 @@ class CompareSmokeTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void bothBrokersStartEveryWorkloadRunsAndTheTablePrints() throws Exception {
-        Compare.quietClientLogs();
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
-        Path work = Classpaths.classesDir().getParent().resolve("compare-smoke");
-        Compare c = new Compare(Compare.Scale.SMOKE, EnumSet.of(Target.LEDGERLINE, Target.KAFKA), null, null, false, work, out);
-
-        String report = c.run("Compare --smoke --targets LEDGERLINE,KAFKA (CompareSmokeTest)");
-        System.out.println(progress.toString(StandardCharsets.UTF_8));
-        System.out.println(report);
+        Run run = smoke(null, "compare-smoke", "");
+        Compare c = run.compare();
+        String report = run.report();
 
         assertThat(c.results.errors()).isEmpty();
         List<Figure> every = new ArrayList<>(Compare.figures(Compare.Scale.SMOKE));
@@ -44,5 +39,41 @@ class CompareSmokeTest {
             assertThat(c.results.get(f.key(), Target.KAFKA)).as("Kafka: " + f.label()).hasSize(1);
         }
         assertThat(report).contains("| figure | Ledgerline", "ratio Ledgerline/Kafka", "nproc", "JVM", "command", "Transactions (");
+    }
+
+    /**
+     * The fetch-session workload in miniature: Ledgerline and Kafka each started twice (sessions on, and off with
+     * max.incremental.fetch.session.cache.slots=0), the trickle runs, every record is read back once in order (the
+     * workload fails otherwise), and every row has a value for both systems.
+     */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void fetchSessionWorkloadRunsWithSessionsOnAndOffOnBothBrokers() throws Exception {
+        Run run = smoke(Set.of(Compare.FETCH_SESSIONS), "compare-smoke-fetch", " --workloads " + Compare.FETCH_SESSIONS);
+        Compare c = run.compare();
+        String report = run.report();
+
+        assertThat(c.results.errors()).isEmpty();
+        for (Figure f : Compare.fetchSessions(Compare.Scale.SMOKE)) {
+            assertThat(c.results.get(f.key(), Target.LEDGERLINE)).as("Ledgerline: " + f.label()).hasSize(1);
+            assertThat(c.results.get(f.key(), Target.KAFKA)).as("Kafka: " + f.label()).hasSize(1);
+        }
+        assertThat(c.results.get("startup_ms", Target.LEDGERLINE)).as("the broker sessions of the other workloads are skipped").isEmpty();
+        assertThat(report).contains("Fetch sessions (KIP-227)", "bytes per fetch request, sessions off");
+    }
+
+    /** A smoke-scale run of Ledgerline and Kafka; progress and report printed. */
+    record Run(Compare compare, String report) {}
+
+    private static Run smoke(Set<String> workloads, String dir, String args) throws Exception {
+        Compare.quietClientLogs();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
+        Path work = Classpaths.classesDir().getParent().resolve(dir);
+        Compare c = new Compare(Compare.Scale.SMOKE, EnumSet.of(Target.LEDGERLINE, Target.KAFKA), workloads, null, false, work, out);
+        String report = c.run("Compare --smoke --targets LEDGERLINE,KAFKA" + args + " (CompareSmokeTest)");
+        System.out.println(progress.toString(StandardCharsets.UTF_8));
+        System.out.println(report);
+        return new Run(c, report);
     }
 }

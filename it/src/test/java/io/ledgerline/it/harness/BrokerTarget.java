@@ -28,6 +28,14 @@ public interface BrokerTarget extends AutoCloseable {
      */
     void restart() throws Exception;
 
+    /**
+     * Ledgerline's fetch session cache (its metrics: sessions, partitions cached, evictions), for the few tests that
+     * also look inside; empty on Apache Kafka, whose tests judge by what the clients see.
+     */
+    default java.util.Optional<io.ledgerline.broker.fetch.FetchSessionCache> fetchSessions() {
+        return java.util.Optional.empty();
+    }
+
     /** Clean stop and removal of the data directory. */
     @Override
     void close();

@@ -51,6 +51,11 @@ final class LedgerlineTarget implements BrokerTarget {
     }
 
     @Override
+    public java.util.Optional<io.ledgerline.broker.fetch.FetchSessionCache> fetchSessions() {
+        return java.util.Optional.of(server.broker().fetchSessions());
+    }
+
+    @Override
     public void restart() throws Exception {
         int port = server.port();
         server.close();
