@@ -123,7 +123,9 @@ public final class FetchHandler implements ApiHandler {
             PartitionLog log = topic.partitions().get(w.partition());
             out.logs.add(log);
             pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
-            if (readCommitted) pd.setAbortedTransactions(new ArrayList<>());
+            // As Kafka: the list under read_committed (empty when none), null under read_uncommitted (the
+            // generated default is an empty list).
+            pd.setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
             if (!w.topicId().equals(Uuid.ZERO_UUID) && !topic.topic().id().equals(w.topicId())) {
                 pd.setErrorCode(Errors.INCONSISTENT_TOPIC_ID.code()); // a session's id whose name now has another topic
                 out.error = true;
@@ -141,7 +143,7 @@ public final class FetchHandler implements ApiHandler {
                 int size = r.records().sizeInBytes();
                 pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.lastStableOffset())
                         .setLogStartOffset(r.logStartOffset());
-                if (r.abortedTransactions() != null) {
+                if (readCommitted && r.abortedTransactions() != null) {
                     List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
                     for (AbortedTxn a : r.abortedTransactions()) {
                         aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));

@@ -125,6 +125,13 @@ public final class WalkSteps {
         awaitCoordinator(w, FindCoordinatorRequest.CoordinatorType.GROUP, Walk.COMMITTED_GROUP);
         awaitCoordinator(w, FindCoordinatorRequest.CoordinatorType.TRANSACTION, "walk-txn");
         w.setup(OffsetCommitRequest.Builder.forTopicIdsOrNames(simpleCommit(w, Walk.COMMITTED_GROUP, Walk.COMMITTED)));
+        // Kafka hands out producer ids only once its controller has given it a block (COORDINATOR_LOAD_IN_PROGRESS before).
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (w.<InitProducerIdResponse>setup(new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null)
+                .setTransactionTimeoutMs(Integer.MAX_VALUE)), Errors.COORDINATOR_LOAD_IN_PROGRESS).data().errorCode() != 0) {
+            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("no producer ids after 60 s");
+            Thread.sleep(200);
+        }
     }
 
     /** Creates {@code topic} and waits until Metadata shows a leader for each partition (Kafka elects one after the answer). */
@@ -234,6 +241,11 @@ public final class WalkSteps {
         check(keys.contains(Walk.TOPIC + "-k1@1") && keys.contains(Walk.TOPIC + "-k2@2"), "records 1 and 2 fetched, got " + keys);
         if (v >= 4) checkEquals(p.lastStableOffset(), (long) Walk.RECORDS, "last stable offset");
         if (v >= 5) checkEquals(p.logStartOffset(), 0L, "log start offset");
+        checkEquals(p.abortedTransactions(), null, "aborted transactions under read_uncommitted (Kafka sends null)");
+        FetchResponse rc = w.probe("read_committed fetch", FetchRequest.Builder.forConsumer(v, 0, 1, parts)
+                .isolationLevel(IsolationLevel.READ_COMMITTED).build(v));
+        checkEquals(rc.data().responses().get(0).partitions().get(0).abortedTransactions(), List.of(),
+                "aborted transactions under read_committed, none");
     }
 
     static void listOffsets(Walk w, short v) throws Exception {
