@@ -223,6 +223,11 @@ public final class WalkSteps {
         if (v >= 5) checkEquals(p.logStartOffset(), 0L, "log start offset");
         ProduceResponse again = w.probe("produce 2 more", new ProduceRequest.Builder(v, v, produceData(w, topic, 0, 2, v)).build(v));
         checkEquals(again.data().responses().iterator().next().partitionResponses().get(0).baseOffset(), 2L, "second base offset");
+        ProduceRequestData unknown = produceData(w, topic, 0, 1, v);
+        unknown.topicData().iterator().next().setName(v < 13 ? "walk-never-created" : "");
+        if (v >= 13) unknown.topicData().iterator().next().setTopicId(Uuid.randomUuid());
+        w.probe("unknown topic", new ProduceRequest.Builder(v, v, unknown).build(v),
+                v >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void fetch(Walk w, short v) throws Exception {
@@ -243,6 +248,12 @@ public final class WalkSteps {
                 .isolationLevel(IsolationLevel.READ_COMMITTED).build(v));
         checkEquals(rc.data().responses().get(0).partitions().get(0).abortedTransactions(), List.of(),
                 "aborted transactions under read_committed, none");
+        Map<TopicPartition, FetchRequest.PartitionData> beyond = Map.of(tp(Walk.TOPIC, 0),
+                new FetchRequest.PartitionData(w.topicId(Walk.TOPIC), 100, -1, 1 << 20, Optional.empty()));
+        w.probe("offset beyond the end", FetchRequest.Builder.forConsumer(v, 0, 1, beyond).build(v), Errors.OFFSET_OUT_OF_RANGE);
+        Map<TopicPartition, FetchRequest.PartitionData> missing = Map.of(tp(Walk.TOPIC, 7),
+                new FetchRequest.PartitionData(w.topicId(Walk.TOPIC), 0, -1, 1 << 20, Optional.empty()));
+        w.probe("partition that does not exist", FetchRequest.Builder.forConsumer(v, 0, 1, missing).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void listOffsets(Walk w, short v) throws Exception {
@@ -256,6 +267,11 @@ public final class WalkSteps {
             checkEquals(p.offset(), ts == ListOffsetsRequest.EARLIEST_TIMESTAMP ? 0L : (long) Walk.RECORDS, "offset");
             checkEquals(p.leaderEpoch(), v >= 4 ? 0 : -1, "leader epoch");
         }
+        w.probe("partition that does not exist", ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                .setTargetTimes(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName(Walk.TOPIC).setPartitions(List.of(
+                        new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(7)
+                                .setTimestamp(ListOffsetsRequest.LATEST_TIMESTAMP).setCurrentLeaderEpoch(-1))))).build(v),
+                Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void metadata(Walk w, short v) throws Exception {
@@ -305,6 +321,12 @@ public final class WalkSteps {
             committed = r.data().groups().get(0).topics().get(0).partitions().get(0).committedOffset();
         }
         checkEquals(committed, Walk.COMMITTED, "committed offset");
+        OffsetFetchRequestData none = new OffsetFetchRequestData().setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                .setGroupId("walk-never-used").setMemberEpoch(-1).setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                        .setName(Walk.TOPIC).setTopicId(w.topicId(Walk.TOPIC)).setPartitionIndexes(List.of(0))))));
+        OffsetFetchResponse u = w.probe("group never used", OffsetFetchRequest.Builder.forTopicIdsOrNames(none, false).build(v));
+        checkEquals(v < 8 ? u.data().topics().get(0).partitions().get(0).committedOffset()
+                : u.data().groups().get(0).topics().get(0).partitions().get(0).committedOffset(), -1L, "no offset");
     }
 
     static void findCoordinator(Walk w, short v) throws Exception {
@@ -386,6 +408,9 @@ public final class WalkSteps {
         checkEquals(r.data().members().size(), 1, "the leader gets the members");
         check(java.util.Arrays.equals(r.data().members().get(0).metadata(), subscription()), "the member's subscription comes back");
         if (v >= 7) checkEquals(r.data().protocolType(), ConsumerProtocol.PROTOCOL_TYPE, "protocol type");
+        JoinGroupRequestData tooShort = joinData(group + "-short", "", v).setSessionTimeoutMs(1);
+        if (v >= 1) tooShort.setRebalanceTimeoutMs(1);
+        w.probe("session timeout below the minimum", new JoinGroupRequest.Builder(tooShort).build(v), Errors.INVALID_SESSION_TIMEOUT);
     }
 
     static void syncGroup(Walk w, short v) throws Exception {
@@ -393,12 +418,20 @@ public final class WalkSteps {
         SyncGroupResponse r = w.probe("leader's sync", new SyncGroupRequest.Builder(syncData(m, v)).build(v));
         check(java.util.Arrays.equals(r.data().assignment(), assignment()), "the assignment comes back");
         if (v >= 5) checkEquals(r.data().protocolName(), PROTOCOL, "protocol name");
+        Member stale = new Member(m.group(), m.memberId(), m.generation() + 1);
+        w.probe("a generation the group is not at", new SyncGroupRequest.Builder(syncData(stale, v)).build(v), Errors.ILLEGAL_GENERATION);
+        Member stranger = new Member(m.group(), "walk-stranger", m.generation());
+        w.probe("a member the group does not have", new SyncGroupRequest.Builder(syncData(stranger, v)).build(v), Errors.UNKNOWN_MEMBER_ID);
     }
 
     static void heartbeat(Walk w, short v) throws Exception {
         Member m = joinAndSync(w, "walk-" + w.suffix());
         w.probe("stable member", new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(m.group())
                 .setGenerationId(m.generation()).setMemberId(m.memberId())).build(v));
+        w.probe("a generation the group is not at", new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(m.group())
+                .setGenerationId(m.generation() + 1).setMemberId(m.memberId())).build(v), Errors.ILLEGAL_GENERATION);
+        w.probe("a member the group does not have", new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(m.group())
+                .setGenerationId(m.generation()).setMemberId("walk-stranger")).build(v), Errors.UNKNOWN_MEMBER_ID);
     }
 
     static void leaveGroup(Walk w, short v) throws Exception {
@@ -406,6 +439,11 @@ public final class WalkSteps {
         LeaveGroupResponse r = w.probe("the only member leaves", new LeaveGroupRequest.Builder(m.group(),
                 List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(m.memberId()))).build(v));
         if (v >= 3) checkEquals(r.data().members().get(0).memberId(), m.memberId(), "member answered");
+        Member other = joinAndSync(w, "walk-" + w.suffix() + "-2");
+        LeaveGroupResponse u = w.probe("a member the group does not have", new LeaveGroupRequest.Builder(other.group(),
+                List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId("walk-stranger"))).build(v), Errors.UNKNOWN_MEMBER_ID);
+        checkEquals(Errors.forCode(v >= 3 ? u.data().members().get(0).errorCode() : u.data().errorCode()), Errors.UNKNOWN_MEMBER_ID,
+                v >= 3 ? "the member's error" : "the top-level error below v3");
     }
 
     static void describeGroups(Walk w, short v) throws Exception {
@@ -419,6 +457,10 @@ public final class WalkSteps {
         checkEquals(g.members().size(), 1, "members");
         checkEquals(g.members().get(0).memberId(), m.memberId(), "member id");
         check(java.util.Arrays.equals(g.members().get(0).memberAssignment(), assignment()), "the member's assignment");
+        // Below v6 an unknown group is Dead with NONE; GROUP_ID_NOT_FOUND came with v6.
+        DescribeGroupsResponse u = w.probe("group never used", new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
+                .setGroups(List.of("walk-never-used"))).build(v), v >= 6 ? new Errors[] {Errors.GROUP_ID_NOT_FOUND} : new Errors[0]);
+        checkEquals(u.data().groups().get(0).groupState(), "Dead", "an unknown group's state");
     }
 
     static void listGroups(Walk w, short v) throws Exception {
@@ -439,6 +481,11 @@ public final class WalkSteps {
         DeleteGroupsResponse r = w.probe("an empty group with offsets", new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
                 .setGroupsNames(List.of(group))).build(v));
         checkEquals(r.data().results().iterator().next().groupId(), group, "group answered");
+        w.probe("group never used", new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                .setGroupsNames(List.of("walk-never-used"))).build(v), Errors.GROUP_ID_NOT_FOUND);
+        Member m = joinAndSync(w, group + "-live");
+        w.probe("group with a member", new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                .setGroupsNames(List.of(m.group()))).build(v), Errors.NON_EMPTY_GROUP);
     }
 
     static void offsetDelete(Walk w, short v) throws Exception {
@@ -450,6 +497,8 @@ public final class WalkSteps {
         OffsetDeleteResponse r = w.probe("the offset of an empty group", new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
                 .setGroupId(group).setTopics(topics)).build(v));
         checkEquals(r.data().topics().find(Walk.TOPIC).partitions().find(0).partitionIndex(), 0, "partition answered");
+        w.probe("group never used", new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+                .setGroupId("walk-never-used").setTopics(topics.duplicate())).build(v), Errors.GROUP_ID_NOT_FOUND);
     }
 
     // ---------------------------------------------------------------- cluster and admin
@@ -481,6 +530,14 @@ public final class WalkSteps {
         CreateTopicsResponse again = w.probe("the same topic again", new CreateTopicsRequest.Builder(new CreateTopicsRequestData()
                 .setTopics(topics.duplicate()).setTimeoutMs(30_000)).build(v), Errors.TOPIC_ALREADY_EXISTS);
         checkEquals(Errors.forCode(again.data().topics().find(topic).errorCode()), Errors.TOPIC_ALREADY_EXISTS, "second create");
+        CreateTopicsRequestData.CreatableTopicCollection bad = new CreateTopicsRequestData.CreatableTopicCollection();
+        bad.add(new CreateTopicsRequestData.CreatableTopic().setName("walk bad name!").setNumPartitions(1).setReplicationFactor((short) 1));
+        w.probe("an illegal name", new CreateTopicsRequest.Builder(new CreateTopicsRequestData().setTopics(bad).setTimeoutMs(30_000)).build(v),
+                Errors.INVALID_TOPIC_EXCEPTION);
+        CreateTopicsRequestData.CreatableTopicCollection rf = new CreateTopicsRequestData.CreatableTopicCollection();
+        rf.add(new CreateTopicsRequestData.CreatableTopic().setName(topic + "-rf").setNumPartitions(1).setReplicationFactor((short) 3));
+        w.probe("more replicas than brokers", new CreateTopicsRequest.Builder(new CreateTopicsRequestData().setTopics(rf).setTimeoutMs(30_000)).build(v),
+                Errors.INVALID_REPLICATION_FACTOR);
     }
 
     static void deleteTopics(Walk w, short v) throws Exception {
@@ -491,6 +548,10 @@ public final class WalkSteps {
         else d.setTopicNames(List.of(topic));
         DeleteTopicsResponse r = w.probe("a topic", new DeleteTopicsRequest.Builder(d).build(v));
         checkEquals(r.data().responses().find(topic).name(), topic, "topic answered");
+        DeleteTopicsRequestData u = new DeleteTopicsRequestData().setTimeoutMs(30_000);
+        if (v >= 6) u.setTopics(List.of(new DeleteTopicsRequestData.DeleteTopicState().setName("walk-never-created")));
+        else u.setTopicNames(List.of("walk-never-created"));
+        w.probe("unknown topic", new DeleteTopicsRequest.Builder(u).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void deleteRecords(Walk w, short v) throws Exception {
@@ -502,6 +563,10 @@ public final class WalkSteps {
                         new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(2)))));
         DeleteRecordsResponse r = w.probe("records before offset 2", new DeleteRecordsRequest.Builder(d).build(v));
         checkEquals(r.data().topics().find(topic).partitions().find(0).lowWatermark(), 2L, "low watermark");
+        DeleteRecordsRequestData beyond = new DeleteRecordsRequestData().setTimeoutMs(30_000).setTopics(List.of(
+                new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(List.of(
+                        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(100)))));
+        w.probe("beyond the high watermark", new DeleteRecordsRequest.Builder(beyond).build(v), Errors.OFFSET_OUT_OF_RANGE);
     }
 
     static void createPartitions(Walk w, short v) throws Exception {
@@ -512,6 +577,14 @@ public final class WalkSteps {
         CreatePartitionsResponse r = w.probe("1 to 3 partitions", new CreatePartitionsRequest.Builder(new CreatePartitionsRequestData()
                 .setTopics(topics).setTimeoutMs(30_000)).build(v));
         checkEquals(r.data().results().get(0).name(), topic, "topic answered");
+        CreatePartitionsRequestData.CreatePartitionsTopicCollection fewer = new CreatePartitionsRequestData.CreatePartitionsTopicCollection();
+        fewer.add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName(topic).setCount(2).setAssignments(null));
+        w.probe("fewer partitions", new CreatePartitionsRequest.Builder(new CreatePartitionsRequestData()
+                .setTopics(fewer).setTimeoutMs(30_000)).build(v), Errors.INVALID_PARTITIONS);
+        CreatePartitionsRequestData.CreatePartitionsTopicCollection unknown = new CreatePartitionsRequestData.CreatePartitionsTopicCollection();
+        unknown.add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("walk-never-created").setCount(2).setAssignments(null));
+        w.probe("unknown topic", new CreatePartitionsRequest.Builder(new CreatePartitionsRequestData()
+                .setTopics(unknown).setTimeoutMs(30_000)).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void describeConfigs(Walk w, short v) throws Exception {
@@ -524,6 +597,9 @@ public final class WalkSteps {
         DescribeConfigsResponseData.DescribeConfigsResult res = r.data().results().get(0);
         checkEquals(res.configs().size(), 3, "configs answered");
         checkEquals(res.configs().stream().filter(c -> c.name().equals("cleanup.policy")).findFirst().orElseThrow().value(), "delete", "cleanup.policy");
+        DescribeConfigsRequestData u = new DescribeConfigsRequestData().setResources(List.of(new DescribeConfigsRequestData.DescribeConfigsResource()
+                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("walk-never-created").setConfigurationKeys(null)));
+        w.probe("unknown topic", new DescribeConfigsRequest.Builder(u).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void alterConfigs(Walk w, short v) throws Exception {
@@ -601,6 +677,9 @@ public final class WalkSteps {
                 .setTransactionalId("walk-" + w.suffix()).setTransactionTimeoutMs(60_000)).build(v));
         check(txn.data().producerId() >= 0, "a producer id");
         checkEquals(txn.data().producerEpoch(), (short) 0, "epoch");
+        w.probe("transaction timeout above transaction.max.timeout.ms", new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                .setTransactionalId("walk-" + w.suffix() + "-long").setTransactionTimeoutMs(Integer.MAX_VALUE)).build(v),
+                Errors.INVALID_TRANSACTION_TIMEOUT);
     }
 
     static void addPartitionsToTxn(Walk w, short v) throws Exception {
@@ -623,6 +702,9 @@ public final class WalkSteps {
         Producer p = initTransactional(w, "walk-" + w.suffix());
         w.probe("a group", new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData().setTransactionalId(p.transactionalId())
                 .setProducerId(p.id()).setProducerEpoch(p.epoch()).setGroupId("walk-" + w.suffix())).build(v));
+        w.probe("a transactional id never initialized", new AddOffsetsToTxnRequest.Builder(new AddOffsetsToTxnRequestData()
+                .setTransactionalId("walk-never-used").setProducerId(p.id()).setProducerEpoch(p.epoch())
+                .setGroupId("walk-" + w.suffix())).build(v), Errors.INVALID_PRODUCER_ID_MAPPING);
     }
 
     static void endTxn(Walk w, short v) throws Exception {
@@ -655,6 +737,9 @@ public final class WalkSteps {
                 idem.data().producerEpoch(), 0, TransactionResult.ABORT, List.of(tp(topic, 0)), v >= 2 ? (short) 1 : (short) 0);
         WriteTxnMarkersResponse r = w.probe("an abort marker", new WriteTxnMarkersRequest.Builder(List.of(marker)).build(v));
         checkEquals(r.data().markers().get(0).producerId(), idem.data().producerId(), "producer answered");
+        WriteTxnMarkersRequest.TxnMarkerEntry missing = new WriteTxnMarkersRequest.TxnMarkerEntry(idem.data().producerId(),
+                idem.data().producerEpoch(), 0, TransactionResult.ABORT, List.of(tp(topic, 7)), v >= 2 ? (short) 1 : (short) 0);
+        w.probe("partition that does not exist", new WriteTxnMarkersRequest.Builder(List.of(missing)).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void describeProducers(Walk w, short v) throws Exception {
@@ -662,6 +747,9 @@ public final class WalkSteps {
         b.addTopic(Walk.TOPIC).setPartitionIndexes(List.of(0));
         DescribeProducersResponse r = w.probe("a partition", b.build(v));
         checkEquals(r.data().topics().get(0).partitions().get(0).partitionIndex(), 0, "partition answered");
+        DescribeProducersRequest.Builder u = new DescribeProducersRequest.Builder(new DescribeProducersRequestData());
+        u.addTopic(Walk.TOPIC).setPartitionIndexes(List.of(7));
+        w.probe("partition that does not exist", u.build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     static void describeTransactions(Walk w, short v) throws Exception {
@@ -671,6 +759,8 @@ public final class WalkSteps {
         DescribeTransactionsResponseData.TransactionState s = r.data().transactionStates().get(0);
         checkEquals(s.transactionState(), "Empty", "state");
         checkEquals(s.producerId(), p.id(), "producer id");
+        w.probe("an id never used", new DescribeTransactionsRequest.Builder(new DescribeTransactionsRequestData()
+                .setTransactionalIds(List.of("walk-never-used"))).build(v), Errors.TRANSACTIONAL_ID_NOT_FOUND);
     }
 
     static void listTransactions(Walk w, short v) throws Exception {
