@@ -156,7 +156,8 @@ public final class FetchHandler implements ApiHandler {
                     out.bytes += size;
                 }
             } catch (ApiException e) {
-                pd.setErrorCode(Errors.forException(e).code());
+                // As Kafka's failed log read (OFFSET_OUT_OF_RANGE, …): no offsets known to the answer.
+                pd.setErrorCode(Errors.forException(e).code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
                 out.error = true;
             }
         }

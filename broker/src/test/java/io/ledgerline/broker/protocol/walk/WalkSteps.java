@@ -250,7 +250,8 @@ public final class WalkSteps {
                 "aborted transactions under read_committed, none");
         Map<TopicPartition, FetchRequest.PartitionData> beyond = Map.of(tp(Walk.TOPIC, 0),
                 new FetchRequest.PartitionData(w.topicId(Walk.TOPIC), 100, -1, 1 << 20, Optional.empty()));
-        w.probe("offset beyond the end", FetchRequest.Builder.forConsumer(v, 0, 1, beyond).build(v), Errors.OFFSET_OUT_OF_RANGE);
+        FetchResponse oor = w.probe("offset beyond the end", FetchRequest.Builder.forConsumer(v, 0, 1, beyond).build(v), Errors.OFFSET_OUT_OF_RANGE);
+        checkEquals(oor.data().responses().get(0).partitions().get(0).highWatermark(), -1L, "no high watermark with OFFSET_OUT_OF_RANGE (Kafka)");
         Map<TopicPartition, FetchRequest.PartitionData> missing = Map.of(tp(Walk.TOPIC, 7),
                 new FetchRequest.PartitionData(w.topicId(Walk.TOPIC), 0, -1, 1 << 20, Optional.empty()));
         w.probe("partition that does not exist", FetchRequest.Builder.forConsumer(v, 0, 1, missing).build(v), Errors.UNKNOWN_TOPIC_OR_PARTITION);
