@@ -6,7 +6,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeQuorumRequestData;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.EndTxnRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -121,7 +130,7 @@ class BadInputTest {
     }
 
     @Test
-    void apiVersionsNewerThanKnownGetsV0WithUnsupportedVersionAndTheApiList() throws IOException {
+    void apiVersionsNewerThanKnownGetsV0WithUnsupportedVersionAndItsOwnRangeAndTheConnectionStays() throws IOException {
         // A flexible request header v2 (api key, version 99, correlation id, client id, no tagged fields) and a
         // body we cannot know: written by hand because no client can build a version that does not exist yet.
         ByteBuffer frame = ByteBuffer.allocate(2 + 2 + 4 + 2 + 1 + 1 + 3);
@@ -134,8 +143,77 @@ class BadInputTest {
             assertThat(h.correlationId()).isEqualTo(42);
             ApiVersionsResponseData d = ApiVersionsResponse.parse(new ByteBufferAccessor(resp), (short) 0).data();
             assertThat(d.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
-            assertThat(d.apiKeys().find(ApiKeys.PRODUCE.id)).isNotNull();
+            // As Kafka 4.4: ApiVersions' own range only (UnsupportedRequestsTest in it checks both brokers).
+            assertThat(d.apiKeys()).extracting(ApiVersionsResponseData.ApiVersion::apiKey).containsExactly(ApiKeys.API_VERSIONS.id);
+            assertThat(d.apiKeys().iterator().next().maxVersion()).isEqualTo(ApiKeys.API_VERSIONS.latestVersion(false));
+            // and the connection stays: the client asks again at a version both speak
+            ApiVersionsResponse again = (ApiVersionsResponse) c.send(new ApiVersionsRequest.Builder().build((short) 3));
+            assertThat(again.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(again.data().apiKeys().size()).isEqualTo(broker.apiTable().entries().size());
         }
+    }
+
+    @Test
+    void unknownApiKeyClosesTheConnectionAsKafkaDoes() throws IOException {
+        // Nobody can read an answer to an API no one defined (not even its response header version): Kafka 4.4
+        // closes the connection too (it/UnsupportedRequestsTest). The header is kafka-clients' generated class.
+        long before = broker.connectionStats().malformedRequests.sum();
+        try (RawClient c = new RawClient(broker)) {
+            c.writeFrame(RawClient.frame(new RequestHeaderData().setRequestApiKey((short) 9999).setRequestApiVersion((short) 0)
+                    .setCorrelationId(3).setClientId("bad"), (short) 2, null, (short) 0));
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertThat(broker.connectionStats().malformedRequests.sum()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void versionNoLibraryKnowsClosesTheConnectionAsKafkaDoes() throws IOException {
+        try (RawClient c = new RawClient(broker)) {
+            c.writeFrame(RawClient.frame(new RequestHeaderData().setRequestApiKey(ApiKeys.METADATA.id).setRequestApiVersion((short) 99)
+                    .setCorrelationId(4).setClientId("bad"), (short) 2, new MetadataRequestData().setTopics(null), ApiKeys.METADATA.latestVersion()));
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    /**
+     * Every version kafka-clients can parse but the table does not advertise (above or below its range) gets the
+     * API's error response with UNSUPPORTED_VERSION at that version, and the connection keeps serving. Kafka closes
+     * the connection for a version it does not enable; an error code is clearer. The versions come from the table:
+     * one that has no request here fails the test, naming it.
+     */
+    @Test
+    void everyParseableVersionOutsideTheAdvertisedRangeGetsUnsupportedVersionAndTheConnectionStays() throws IOException {
+        java.util.Set<String> outside = new java.util.TreeSet<>();
+        for (io.ledgerline.broker.protocol.ApiTable.Entry e : broker.apiTable().entries().values()) {
+            for (short v = e.key().oldestVersion(); v <= e.key().latestVersion(true); v++) {
+                if (v < e.minVersion() || v > e.maxVersion()) outside.add(e.key() + " v" + v);
+            }
+        }
+        Map<String, AbstractRequest> requests = Map.of(
+                "END_TXN v5", new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId("t").setProducerId(1)
+                        .setProducerEpoch((short) 0).setCommitted(true), true).build((short) 5),
+                "TXN_OFFSET_COMMIT v5", txnOffsetCommit((short) 5),
+                "TXN_OFFSET_COMMIT v6", txnOffsetCommit((short) 6),
+                "INIT_PRODUCER_ID v6", AbstractRequest.parseRequest(ApiKeys.INIT_PRODUCER_ID, (short) 6,
+                        MessageUtil.toByteBufferAccessor(new InitProducerIdRequestData().setTransactionalId(null)
+                                .setTransactionTimeoutMs(60_000), (short) 6)).request);
+        assertThat(requests.keySet()).as("a request for every parseable version outside the advertised ranges").isEqualTo(outside);
+        try (RawClient c = new RawClient(broker)) {
+            for (Map.Entry<String, AbstractRequest> e : new java.util.TreeMap<>(requests).entrySet()) {
+                AbstractResponse r = c.send(e.getValue());
+                assertThat(r.errorCounts()).as(e.getKey()).containsOnlyKeys(Errors.UNSUPPORTED_VERSION);
+            }
+            ApiVersionsResponse again = (ApiVersionsResponse) c.send(new ApiVersionsRequest.Builder().build((short) 3));
+            assertThat(again.data().errorCode()).isEqualTo(Errors.NONE.code());
+        }
+    }
+
+    private static AbstractRequest txnOffsetCommit(short v) {
+        return TxnOffsetCommitRequest.Builder.forTopicIdsOrNames(new TxnOffsetCommitRequestData().setTransactionalId("t").setGroupId("g")
+                .setProducerId(1).setProducerEpoch((short) 0).setTopics(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                        .setName("plain").setTopicId(broker.topics().get("plain").topic().id())
+                        .setPartitions(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                                .setPartitionIndex(0).setCommittedOffset(0))))), true).build(v);
     }
 
     @Test

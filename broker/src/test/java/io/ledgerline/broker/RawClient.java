@@ -110,6 +110,19 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A request frame no kafka-clients request object can produce (an unknown API key, a version no library
+     * knows, a body under another version's header), still written by kafka-clients' generated classes: the
+     * header at {@code headerVersion}, then {@code body} (may be null) at {@code bodyVersion}.
+     */
+    public static ByteBuffer frame(org.apache.kafka.common.message.RequestHeaderData header, short headerVersion,
+                                   org.apache.kafka.common.protocol.Message body, short bodyVersion) {
+        ByteBuffer h = org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(header, headerVersion).buffer();
+        ByteBuffer b = body == null ? ByteBuffer.allocate(0)
+                : org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(body, bodyVersion).buffer();
+        return ByteBuffer.allocate(h.remaining() + b.remaining()).put(h).put(b).flip();
+    }
+
     public static RequestHeader header(ApiKeys key, short version, int correlationId) {
         return new RequestHeader(key, version, "raw-client", correlationId);
     }

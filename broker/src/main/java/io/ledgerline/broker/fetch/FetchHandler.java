@@ -123,7 +123,9 @@ public final class FetchHandler implements ApiHandler {
             PartitionLog log = topic.partitions().get(w.partition());
             out.logs.add(log);
             pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
-            if (readCommitted) pd.setAbortedTransactions(new ArrayList<>());
+            // As Kafka: the list under read_committed (empty when none), null under read_uncommitted (the
+            // generated default is an empty list).
+            pd.setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
             if (!w.topicId().equals(Uuid.ZERO_UUID) && !topic.topic().id().equals(w.topicId())) {
                 pd.setErrorCode(Errors.INCONSISTENT_TOPIC_ID.code()); // a session's id whose name now has another topic
                 out.error = true;
@@ -141,7 +143,7 @@ public final class FetchHandler implements ApiHandler {
                 int size = r.records().sizeInBytes();
                 pd.setRecords(r.records()).setHighWatermark(r.highWatermark()).setLastStableOffset(r.lastStableOffset())
                         .setLogStartOffset(r.logStartOffset());
-                if (r.abortedTransactions() != null) {
+                if (readCommitted && r.abortedTransactions() != null) {
                     List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
                     for (AbortedTxn a : r.abortedTransactions()) {
                         aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
@@ -154,7 +156,8 @@ public final class FetchHandler implements ApiHandler {
                     out.bytes += size;
                 }
             } catch (ApiException e) {
-                pd.setErrorCode(Errors.forException(e).code());
+                // As Kafka's failed log read (OFFSET_OUT_OF_RANGE, …): no offsets known to the answer.
+                pd.setErrorCode(Errors.forException(e).code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
                 out.error = true;
             }
         }

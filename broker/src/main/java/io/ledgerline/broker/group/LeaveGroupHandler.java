@@ -2,7 +2,6 @@ package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
-import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -28,14 +27,10 @@ public final class LeaveGroupHandler implements ApiHandler {
         LeaveGroupRequest req = request.body(LeaveGroupRequest.class);
         short version = request.version();
         List<MemberResponse> members = coordinator.leave(req.data().groupId(), req.members());
-        LeaveGroupResponseData data = new LeaveGroupResponseData();
-        if (members == null) {
-            data.setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
-        } else if (version < 3) {
-            data.setErrorCode(members.isEmpty() ? Errors.NONE.code() : members.get(0).errorCode());
-        } else {
-            data.setMembers(members);
-        }
-        return ApiHandler.done(new LeaveGroupResponse(data, version));
+        // kafka-clients' own constructor folds the one member's error into the top-level error below v3 (the
+        // data constructor insists on exactly one member there and threw UNSUPPORTED_VERSION at v0-2).
+        return ApiHandler.done(members == null
+                ? new LeaveGroupResponse(List.of(), Errors.UNKNOWN_MEMBER_ID, 0, version)
+                : new LeaveGroupResponse(members, Errors.NONE, 0, version));
     }
 }

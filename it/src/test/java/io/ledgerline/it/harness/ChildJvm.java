@@ -110,8 +110,20 @@ public final class ChildJvm {
         pump.start();
     }
 
-    /** Surefire runs tests from a manifest-only jar; the real classpath is in surefire.test.class.path. */
+    /**
+     * Surefire runs tests from a manifest-only jar; the real classpath is in surefire.test.class.path. Without the
+     * broker's test classes (the version walk, shared with VersionWalkTest): their logback-test.xml next to ours
+     * makes logback print warnings on stdout, which a tool's output must not contain.
+     */
     private static String testClasspath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        StringBuilder out = new StringBuilder(cp.length());
+        for (String entry : cp.split(java.io.File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            if (e.endsWith("/broker/target/test-classes") || e.matches(".*/ledgerline-broker-[^/]*-tests\\.jar")) continue;
+            if (out.length() > 0) out.append(java.io.File.pathSeparator);
+            out.append(entry);
+        }
+        return out.toString();
     }
 }
