@@ -162,7 +162,7 @@ async function checkCommitted(bootstrap, group, topic, expected) {
 async function admin(bootstrap, topic) {
   const a = kafka(bootstrap).admin();
   await a.connect();
-  const created = await a.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
+  const created = await a.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
   check(created === true, `createTopics returned ${created}`);
   const again = await a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
   check(again === false, `createTopics of an existing topic returned ${again}`);
