@@ -11,7 +11,7 @@ import time
 
 from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TopicPartition, libversion,
                              version)
-from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
 
 TIMEOUT_S = 60
 # The base timestamp (ms) of every record a scenario writes: timestamps are checked exactly and offsets for
@@ -203,7 +203,16 @@ def scenario_group(bootstrap, topic, group):
     c2.commit(asynchronous=False)
     final = c2.committed([TopicPartition(topic, part) for part in range(3)], TIMEOUT_S)
     check([tp.offset for tp in final] == [20, 20, 20], "final committed %r" % final)
+
+    # The group as the AdminClient sees it (ListGroups, DescribeGroups): one member while c2 is in it, none after.
+    a = AdminClient({"bootstrap.servers": bootstrap})
+    groups = a.list_groups(group, timeout=TIMEOUT_S)
+    check(len(groups) == 1 and groups[0].error is None and groups[0].state == "Stable" and groups[0].protocol_type == "consumer"
+          and groups[0].protocol == "range" and len(groups[0].members) == 1, "list_groups while a member is in: %r" % groups)
+    check(groups[0].members[0].client_id == "rdkafka", "member client id %r" % groups[0].members[0].client_id)
     c2.close()
+    groups = a.list_groups(group, timeout=TIMEOUT_S)
+    check(len(groups) == 1 and groups[0].state == "Empty" and groups[0].members == [], "list_groups after close: %r" % groups)
     print("committed=" + ",".join(str(tp.offset) for tp in final))
 
 
@@ -263,7 +272,8 @@ def scenario_metadata(bootstrap, topic):
 
 
 def scenario_admin(bootstrap, topic):
-    """Create (3 partitions, retention.ms), describe (metadata and configs), alter a config, delete."""
+    """Create (3 partitions, retention.ms), describe (metadata and configs), alter a config, add partitions,
+    describe the broker's configs, delete."""
     a = AdminClient({"bootstrap.servers": bootstrap})
     futures = a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1, config={"retention.ms": "3600000"})],
                               operation_timeout=TIMEOUT_S)
@@ -293,6 +303,17 @@ def scenario_admin(bootstrap, topic):
     resource = ConfigResource("topic", topic)
     configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
     check(configs["retention.ms"].value == "7200000", "retention.ms after alter %s" % configs["retention.ms"])
+
+    a.create_partitions([NewPartitions(topic, 5)], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
+    deadline = time.time() + TIMEOUT_S
+    while len(a.list_topics(topic, timeout=TIMEOUT_S).topics[topic].partitions) != 5:
+        check(time.time() < deadline, "%s not grown to 5 partitions" % topic)
+        time.sleep(0.2)
+
+    # The broker's own configs: the shared broker runs with auto.create.topics.enable=false.
+    broker = ConfigResource("broker", str(list(md.brokers)[0]))
+    configs = a.describe_configs([broker])[broker].result(TIMEOUT_S)
+    check(configs["auto.create.topics.enable"].value == "false", "broker auto.create.topics.enable %s" % configs.get("auto.create.topics.enable"))
 
     a.delete_topics([topic], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
     deadline = time.time() + TIMEOUT_S

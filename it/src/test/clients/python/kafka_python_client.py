@@ -13,8 +13,8 @@ import time
 
 import kafka
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
+from kafka.errors import NoError, TopicAlreadyExistsError
 
 TIMEOUT_S = 60
 # The base timestamp (ms) of every record a scenario writes: timestamps are checked exactly and offsets for
@@ -197,7 +197,23 @@ def scenario_group(mode, bootstrap, topic, group):
     for part in range(2):
         committed = c2.committed(TopicPartition(topic, part))
         check(committed == 15, "committed(%d) after commit() = %r" % (part, committed))
+
+    # The group as KafkaAdminClient sees it while the member is in it (ListGroups, DescribeGroups, OffsetFetch).
+    a = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30_000, **versions(mode))
+    check((group, "consumer") in a.list_consumer_groups(), "list_consumer_groups lacks %s" % group)
+    described = a.describe_consumer_groups([group])
+    check(len(described) == 1 and described[0].error_code == 0 and described[0].state == "Stable"
+          and described[0].protocol_type == "consumer" and len(described[0].members) == 1, "describe_consumer_groups %r" % described)
+    member = described[0].members[0]
+    check(member.client_id == "kafka-python-" + kafka.__version__, "member client id %r" % member.client_id)
+    check(member.member_metadata.subscription == [topic], "member subscription %r" % member.member_metadata.subscription)
+    assigned = sorted(p for t, parts in member.member_assignment.assignment if t == topic for p in parts)
+    check(assigned == [0, 1], "member assignment %r" % member.member_assignment.assignment)
+    offsets = a.list_consumer_group_offsets(group)
+    check({tp.partition: o.offset for tp, o in offsets.items() if tp.topic == topic} == {0: 15, 1: 15},
+          "list_consumer_group_offsets %r" % offsets)
     c2.close()
+    a.close()
 
 
 def scenario_offsets_for_times(mode, bootstrap, topic):
@@ -220,6 +236,8 @@ def scenario_offsets_for_times(mode, bootstrap, topic):
 
 
 def scenario_admin(mode, bootstrap, topic):
+    """Create (twice: TopicAlreadyExistsError), describe, list, describe and alter configs, create partitions,
+    describe the cluster, list and delete a group's offsets, delete the topic."""
     a = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30_000, **versions(mode))
     a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1, topic_configs={"retention.ms": "3600000"})])
     try:
@@ -235,6 +253,38 @@ def scenario_admin(mode, bootstrap, topic):
         check(time.time() < deadline, "created topic not described: %r" % described)
         time.sleep(0.2)
     check(topic in a.list_topics(), "created topic not listed")
+
+    def retention():
+        described = a.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        entries = {e[0]: e[1] for r in described for res in r.resources for e in res[4]}
+        return entries.get("retention.ms")
+    check(retention() == "3600000", "retention.ms %r" % retention())
+    altered = a.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs={"retention.ms": "7200000"})])
+    check(all(res[0] == 0 for res in altered.resources), "alter_configs %r" % altered)
+    check(retention() == "7200000", "retention.ms after alter_configs %r" % retention())
+
+    created = a.create_partitions({topic: NewPartitions(5)})
+    check(all(e[1] == 0 for e in created.topic_errors), "create_partitions %r" % created)
+    deadline = time.time() + TIMEOUT_S
+    while len([t for t in a.describe_topics([topic]) if t["topic"] == topic][0]["partitions"]) != 5:
+        check(time.time() < deadline, "topic not grown to 5 partitions")
+        time.sleep(0.2)
+    cluster = a.describe_cluster()
+    check(len(cluster["brokers"]) == 1 and cluster["controller_id"] == cluster["brokers"][0]["node_id"], "describe_cluster %r" % cluster)
+
+    # A group that only committed offsets (no member), then deleted.
+    group = topic + "-group"
+    c = consumer(bootstrap, mode, group_id=group)
+    c.assign([TopicPartition(topic, 0)])
+    c.commit({TopicPartition(topic, 0): kafka.OffsetAndMetadata(0, "from kafka-python")})
+    c.close()
+    offsets = a.list_consumer_group_offsets(group)
+    check([(tp.partition, o.offset, o.metadata) for tp, o in offsets.items()] == [(0, 0, "from kafka-python")],
+          "list_consumer_group_offsets %r" % offsets)
+    deleted = a.delete_consumer_groups([group])
+    check(deleted == [(group, NoError)], "delete_consumer_groups %r" % deleted)
+    check(group not in [g for g, _ in a.list_consumer_groups()], "deleted group still listed")
+
     a.delete_topics([topic])
     deadline = time.time() + TIMEOUT_S
     while topic in a.list_topics():
