@@ -7,7 +7,7 @@
  * reads (keys, values, headers, timestamps, offsets) and exits non-zero with the reason on the first mismatch;
  * "OK <scenario>" on stdout when everything matched.
  */
-const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
+const { Kafka, CompressionTypes, ConfigResourceTypes, logLevel } = require('kafkajs');
 
 const TIMEOUT_MS = 60_000;
 // The base timestamp (ms) of every record a scenario writes: timestamps are checked exactly and offsets for
@@ -158,7 +158,11 @@ async function checkCommitted(bootstrap, group, topic, expected) {
   check(JSON.stringify(got) === JSON.stringify(expected), `fetchOffsets ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
 }
 
-/** Admin: createTopics, fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords (topic made here). */
+/**
+ * Admin (topic made here): createTopics, fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords; with a
+ * group: listGroups, describeGroups, setOffsets, resetOffsets, deleteGroups; describeCluster, describeConfigs,
+ * alterConfigs, createPartitions, fetchTopicMetadata, deleteTopics.
+ */
 async function admin(bootstrap, topic) {
   const a = kafka(bootstrap).admin();
   await a.connect();
@@ -208,7 +212,57 @@ async function admin(bootstrap, topic) {
     },
   });
   await withTimeout(finished, `read ${seen.length} of the 20 records left`);
+
+  // The group while its member is in it: listGroups, describeGroups.
+  const group = `${topic}-after-delete`;
+  const c = kafka(bootstrap).admin();
+  await c.connect();
+  const listed = (await c.listGroups()).groups.filter((g) => g.groupId === group);
+  check(JSON.stringify(listed) === JSON.stringify([{ groupId: group, protocolType: 'consumer' }]), `listGroups ${JSON.stringify(listed)}`);
+  const described = (await c.describeGroups([group])).groups;
+  check(described.length === 1 && described[0].errorCode === 0 && described[0].state === 'Stable' && described[0].protocolType === 'consumer'
+    && described[0].members.length === 1 && described[0].members[0].clientId === 'ledgerline-it-kafkajs',
+  `describeGroups ${JSON.stringify(described.map(({ members, ...g }) => ({ ...g, members: members.map((m) => m.clientId) })))}`);
   await consumer.disconnect();
+
+  // Offsets of the now empty group: setOffsets, resetOffsets, deleteGroups.
+  await c.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '35' }, { partition: 1, offset: '50' }] });
+  await checkCommitted(bootstrap, group, topic, { 0: '35', 1: '50' });
+  await c.resetOffsets({ groupId: group, topic, earliest: true });
+  const reset = Object.fromEntries((await c.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions.map((p) => [p.partition, p.offset]));
+  console.log(`reset-offsets=${reset[0]},${reset[1]}`);
+  const deleted = await c.deleteGroups([group]);
+  check(JSON.stringify(deleted) === JSON.stringify([{ groupId: group, errorCode: 0 }]), `deleteGroups ${JSON.stringify(deleted)}`);
+  check(!(await c.listGroups()).groups.some((g) => g.groupId === group), 'deleted group still listed');
+
+  // Cluster, metadata, configs, partitions.
+  const cluster = await c.describeCluster();
+  check(cluster.brokers.length === 1 && cluster.controller === cluster.brokers[0].nodeId, `describeCluster ${JSON.stringify(cluster)}`);
+  console.log(`cluster-id=${cluster.clusterId}`);
+  const retention = async () => {
+    const { resources } = await c.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }], includeSynonyms: false });
+    check(resources.length === 1 && resources[0].errorCode === 0 && resources[0].configEntries.length === 1, `describeConfigs ${JSON.stringify(resources)}`);
+    const { configName, configValue, isDefault } = resources[0].configEntries[0];
+    return { configName, configValue, isDefault };
+  };
+  const before = await retention();
+  check(JSON.stringify(before) === JSON.stringify({ configName: 'retention.ms', configValue: '86400000', isDefault: false }), `describeConfigs ${JSON.stringify(before)}`);
+  await c.alterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '172800000' }] }] });
+  const altered = await retention();
+  check(altered.configValue === '172800000', `describeConfigs after alterConfigs ${JSON.stringify(altered)}`);
+  await c.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
+  const { topics } = await c.fetchTopicMetadata({ topics: [topic] });
+  const leaders = topics[0].partitions.map((p) => [p.partitionId, p.leader, p.partitionErrorCode]).sort((x, y) => x[0] - y[0]);
+  const node = cluster.brokers[0].nodeId;
+  check(JSON.stringify(leaders) === JSON.stringify([[0, node, 0], [1, node, 0], [2, node, 0]]), `fetchTopicMetadata ${JSON.stringify(topics)}`);
+
+  // deleteTopics, on a topic made for it.
+  const doomed = `${topic}-deleted`;
+  await c.createTopics({ topics: [{ topic: doomed }], waitForLeaders: true });
+  check((await c.listTopics()).includes(doomed), `${doomed} not listed`);
+  await c.deleteTopics({ topics: [doomed] });
+  check(!(await c.listTopics()).includes(doomed), `${doomed} still listed after deleteTopics`);
+  await c.disconnect();
 }
 
 /** Transactional producer: a consume-transform-produce step whose offsets go in with sendOffsets. */

@@ -102,16 +102,26 @@ class KafkaJsTest extends SharedBrokerTest {
                 new TopicPartition(topic, 0), 50L, new TopicPartition(topic, 1), 50L));
     }
 
-    /** createTopics (twice), fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords. */
+    /**
+     * createTopics (twice), fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords; listGroups,
+     * describeGroups, setOffsets, resetOffsets, deleteGroups; describeCluster, describe/alterConfigs,
+     * createPartitions, fetchTopicMetadata, deleteTopics.
+     */
     @Test
     void admin() throws Exception {
         String topic = Clients.uniqueTopic("kafkajs-admin");
-        run("admin", topic);
+        Map<String, String> facts = run("admin", topic).facts();
+        assertThat(facts).containsEntry("cluster-id", admin.describeCluster().clusterId().get());
+        // resetOffsets({earliest: true}) commits kafkajs's EARLIEST_OFFSET, -2, which the broker keeps as it is.
+        assertThat(facts).containsEntry("reset-offsets", "-2,-2");
         Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
                 .all().get().values().iterator().next();
-        assertThat(config.get("retention.ms").value()).isEqualTo("86400000");
+        assertThat(config.get("retention.ms").value()).as("set by alterConfigs").isEqualTo("172800000");
+        assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(3);
         assertThat(Clients.offset(admin, new TopicPartition(topic, 0), OffsetSpec.earliest())).isEqualTo(30);
         assertThat(Clients.offset(admin, new TopicPartition(topic, 1), OffsetSpec.earliest())).isEqualTo(50);
+        assertThat(admin.listTopics().names().get()).doesNotContain(topic + "-deleted");
+        assertThat(admin.listGroups().all().get()).noneMatch(g -> g.groupId().equals(topic + "-after-delete"));
     }
 
     /** A transaction with sendOffsets committed, one aborted: the group's offset is the committed transaction's. */
