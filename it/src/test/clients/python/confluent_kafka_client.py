@@ -216,6 +216,66 @@ def scenario_group(bootstrap, topic, group):
     print("committed=" + ",".join(str(tp.offset) for tp in final))
 
 
+def scenario_cooperative(bootstrap, topic, group):
+    """Two static members (group.instance.id) with the cooperative-sticky assignor on 4 partitions: the first
+    reads 4 x 25 and commits; the second joins and the partitions split 2 + 2 with nothing re-read; 4 x 25 more
+    are read once each by the member that owns the partition; both commit, the group's offsets are 50."""
+    p = producer(bootstrap)
+    for part in range(4):
+        produce_all(p, topic, 25, "c%d" % part, partition=part)
+
+    def member(n):
+        return consumer(bootstrap, group, **{"partition.assignment.strategy": "cooperative-sticky",
+                                             "group.instance.id": "%s-member-%d" % (group, n)})
+
+    def owned(c):
+        return sorted(tp.partition for tp in c.assignment())
+
+    c1 = member(1)
+    c1.subscribe([topic])
+    first = read(c1, 100)
+    check(sorted((m.partition(), m.offset()) for m in first) == [(part, i) for part in range(4) for i in range(25)],
+          "first member read %r" % sorted((m.partition(), m.offset()) for m in first))
+    check(owned(c1) == [0, 1, 2, 3], "first member owns %r" % owned(c1))
+    c1.commit(asynchronous=False)
+
+    c2 = member(2)
+    c2.subscribe([topic])
+    deadline = time.time() + TIMEOUT_S
+    while not (len(owned(c1)) == 2 and len(owned(c2)) == 2 and sorted(owned(c1) + owned(c2)) == [0, 1, 2, 3]):
+        check(time.time() < deadline, "no 2 + 2 split: %r and %r" % (owned(c1), owned(c2)))
+        for c in (c1, c2):
+            msg = c.poll(0.2)
+            if msg is not None and not (msg.error() is not None and msg.error().code() == KafkaError._PARTITION_EOF):
+                fail("read during the rebalance: %s" % (msg.error() if msg.error() else (msg.partition(), msg.offset())))
+    mine = {1: owned(c1), 2: owned(c2)}
+
+    for part in range(4):
+        produce_all(p, topic, 25, "c%d" % part, partition=part)
+    got = {1: [], 2: []}
+    deadline = time.time() + TIMEOUT_S
+    while len(got[1]) + len(got[2]) < 100:
+        check(time.time() < deadline, "read %d + %d of 100 after the split" % (len(got[1]), len(got[2])))
+        for n, c in ((1, c1), (2, c2)):
+            msg = c.poll(0.2)
+            if msg is None or (msg.error() is not None and msg.error().code() == KafkaError._PARTITION_EOF):
+                continue
+            check(msg.error() is None, "consumer error: %s" % msg.error())
+            got[n].append(msg)
+    for n in (1, 2):
+        check(sorted((m.partition(), m.offset()) for m in got[n]) == [(part, 25 + i) for part in mine[n] for i in range(25)],
+              "member %d (owns %r) read %r" % (n, mine[n], sorted((m.partition(), m.offset()) for m in got[n])))
+        for m in got[n]:
+            check(m.key() == ("c%d-k%d" % (m.partition(), m.offset() - 25)).encode(), "key %r at %d/%d" % (m.key(), m.partition(), m.offset()))
+    c1.commit(asynchronous=False)
+    c2.commit(asynchronous=False)
+    committed = c1.committed([TopicPartition(topic, part) for part in range(4)], TIMEOUT_S)
+    check([tp.offset for tp in committed] == [50] * 4, "committed %r" % committed)
+    c2.close()
+    c1.close()
+    print("split=%s|%s" % (",".join(map(str, mine[1])), ",".join(map(str, mine[2]))))
+
+
 def scenario_seek(bootstrap, topic):
     produce_all(producer(bootstrap), topic, 20, "seek")
     c = consumer(bootstrap, "seek-" + topic)
@@ -327,6 +387,7 @@ SCENARIOS = {
     "idempotent": scenario_idempotent,
     "transactions": scenario_transactions,
     "group": scenario_group,
+    "cooperative": scenario_cooperative,
     "seek": scenario_seek,
     "offsets-for-times": scenario_offsets_for_times,
     "watermarks": scenario_watermarks,

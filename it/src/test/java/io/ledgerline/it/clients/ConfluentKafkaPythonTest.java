@@ -44,7 +44,7 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.CLIENTS, List.of(ClientProcess.python(), SCRIPT)))
-                .containsExactlyInAnyOrder("codecs", "idempotent", "transactions", "group", "seek",
+                .containsExactlyInAnyOrder("codecs", "idempotent", "transactions", "group", "cooperative", "seek",
                         "offsets-for-times", "watermarks", "metadata", "admin");
     }
 
@@ -116,6 +116,19 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
         assertThat(result.facts()).containsEntry("committed", "20,20,20");
         assertThat(BrokerView.committed(admin, group)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 new TopicPartition(topic, 0), 20L, new TopicPartition(topic, 1), 20L, new TopicPartition(topic, 2), 20L));
+    }
+
+    /** Two static members with the cooperative-sticky assignor: a 2 + 2 split with nothing re-read, then each reads its own. */
+    @Test
+    void cooperativeRebalanceOfStaticMembers() throws Exception {
+        String topic = Clients.uniqueTopic("rdkafka-cooperative");
+        String group = Clients.uniqueTopic("rdkafka-cooperative");
+        Clients.createTopic(admin, topic, 4, Map.of());
+        String split = run("cooperative", topic, group).facts().get("split");
+        assertThat(split).matches("\\d,\\d\\|\\d,\\d");
+        assertThat(BrokerView.committed(admin, group)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                new TopicPartition(topic, 0), 50L, new TopicPartition(topic, 1), 50L,
+                new TopicPartition(topic, 2), 50L, new TopicPartition(topic, 3), 50L));
     }
 
     @Test

@@ -4,6 +4,9 @@ import io.ledgerline.it.harness.Clients;
 import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -44,7 +47,7 @@ class KafkaPythonTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.CLIENTS, List.of(ClientProcess.python(), SCRIPT)))
-                .containsExactlyInAnyOrder("produce", "codecs", "group", "offsets-for-times", "admin");
+                .containsExactlyInAnyOrder("produce", "codecs", "group", "offsets-for-times", "read-transactional", "admin");
     }
 
     /** acks 1, all and 0, 20 records each; the Java consumer reads the same 60 records the script read. */
@@ -107,6 +110,40 @@ class KafkaPythonTest extends SharedBrokerTest {
         String topic = Clients.uniqueTopic("kafka-python-oft");
         Clients.createTopic(admin, topic, 1, Map.of());
         run("offsets-for-times", mode, topic);
+    }
+
+    /**
+     * A committed and an aborted transaction written by the Java client: kafka-python (no read_committed) reads the
+     * 8 data records at their offsets, with the old Fetch versions of each mode, and (kafka-python 2.0.2 does not skip
+     * control batches) the two markers as records, as it does on Apache Kafka.
+     */
+    @ParameterizedTest(name = "api_version {0}")
+    @ValueSource(strings = {"auto", "1.0.0", "2.0.0"})
+    void readsATransactionalPartition(String mode) throws Exception {
+        String topic = Clients.uniqueTopic("kafka-python-txn");
+        Clients.createTopic(admin, topic, 1, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker,
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Clients.uniqueTopic("kafka-python-txn-id")))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, bytes("c" + i), bytes("committed")));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, bytes("a" + i), bytes("aborted")));
+            }
+            producer.flush();
+            producer.abortTransaction();
+        }
+        assertThat(BrokerView.batches(broker, new TopicPartition(topic, 0)).stream()
+                .filter(RecordBatch::isControlBatch).map(RecordBatch::baseOffset).toList()).containsExactly(5L, 9L);
+        run("read-transactional", mode, topic);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** KafkaAdminClient create (twice: TopicAlreadyExistsError), describe, list, delete. */
