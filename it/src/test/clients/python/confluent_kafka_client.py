@@ -38,7 +38,9 @@ def producer(bootstrap, **extra):
 
 def consumer(bootstrap, group, **extra):
     conf = {"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
-            "enable.auto.commit": False, "session.timeout.ms": 6000}
+            "enable.auto.commit": False, "session.timeout.ms": 6000,
+            # librdkafka checks the CRC of every batch the broker serves.
+            "check.crcs": True}
     conf.update(extra)
     return Consumer(conf)
 
@@ -276,6 +278,43 @@ def scenario_cooperative(bootstrap, topic, group):
     print("split=%s|%s" % (",".join(map(str, mine[1])), ",".join(map(str, mine[2]))))
 
 
+def scenario_large(bootstrap, topic):
+    """Records larger than the consumer's fetch limits are still served whole (at least one batch per fetch, KIP-74):
+    3 records of 600 KB read with fetch.max.bytes and max.partition.fetch.bytes at 1000. A 2 MB record, over the
+    topic's max.message.bytes (Kafka's default 1048588), is refused by the broker: MSG_SIZE_TOO_LARGE."""
+    p = producer(bootstrap, **{"message.max.bytes": 4_000_000, "compression.codec": "none"})
+    sizes = [600_000, 600_001, 600_002]
+    for i, size in enumerate(sizes):
+        p.produce(topic, key=("big-%d" % i).encode(), value=bytes([i + 1]) * size, partition=0, timestamp=BASE_TS + i)
+    check(p.flush(TIMEOUT_S) == 0, "large records not delivered")
+    # librdkafka wants fetch.max.bytes >= message.max.bytes; receive.message.max.bytes bounds the whole response.
+    c = consumer(bootstrap, "large-" + topic, **{"fetch.max.bytes": 1000, "max.partition.fetch.bytes": 1000,
+                                                 "message.max.bytes": 1000, "receive.message.max.bytes": 2_000_000})
+    c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+    got = read(c, 3)
+    check([(m.offset(), m.key(), len(m.value()), m.value()[:1], m.timestamp()[1]) for m in got]
+          == [(i, ("big-%d" % i).encode(), sizes[i], bytes([i + 1]), BASE_TS + i) for i in range(3)],
+          "large records %r" % [(m.offset(), m.key(), len(m.value())) for m in got])
+    check(all(m.value() == bytes([i + 1]) * sizes[i] for i, m in enumerate(got)), "large record contents differ")
+    c.close()
+
+    errors = []
+    p.produce(topic, key=b"too-big", value=b"x" * 2_000_000, partition=0, on_delivery=lambda err, msg: errors.append(err))
+    p.flush(TIMEOUT_S)
+    check(len(errors) == 1 and errors[0] is not None and errors[0].code() == KafkaError.MSG_SIZE_TOO_LARGE,
+          "2 MB record: %r" % errors)
+    lo, hi = c_watermarks(bootstrap, topic)
+    check((lo, hi) == (0, 3), "watermarks after the refused record %r" % ((lo, hi),))
+
+
+def c_watermarks(bootstrap, topic):
+    c = consumer(bootstrap, "wm-" + topic)
+    try:
+        return c.get_watermark_offsets(TopicPartition(topic, 0), TIMEOUT_S)
+    finally:
+        c.close()
+
+
 def scenario_seek(bootstrap, topic):
     produce_all(producer(bootstrap), topic, 20, "seek")
     c = consumer(bootstrap, "seek-" + topic)
@@ -385,6 +424,7 @@ def scenario_admin(bootstrap, topic):
 SCENARIOS = {
     "codecs": scenario_codecs,
     "idempotent": scenario_idempotent,
+    "large": scenario_large,
     "transactions": scenario_transactions,
     "group": scenario_group,
     "cooperative": scenario_cooperative,

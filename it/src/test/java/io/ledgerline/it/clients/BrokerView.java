@@ -7,6 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -52,6 +53,23 @@ final class BrokerView {
     /** The data batches (no transaction markers). */
     static List<RecordBatch> dataBatches(BrokerTarget broker, TopicPartition tp) throws Exception {
         return batches(broker, tp).stream().filter(b -> !b.isControlBatch()).toList();
+    }
+
+    /**
+     * Checks that a client compressed with codec: librdkafka sends a batch uncompressed when compressing does not
+     * make it smaller (a batch of one small record), so every batch of more than one record has the codec, the rest
+     * have it or none, and at least one has it.
+     */
+    static void assertCompressedWith(List<RecordBatch> batches, CompressionType codec) {
+        assertThat(batches).as("%s batches", codec.name).isNotEmpty()
+                .anySatisfy(b -> assertThat(b.compressionType()).isEqualTo(codec))
+                .allSatisfy(b -> {
+                    if (b.lastOffset() > b.baseOffset()) {
+                        assertThat(b.compressionType()).as("batch at %d", b.baseOffset()).isEqualTo(codec);
+                    } else {
+                        assertThat(b.compressionType()).as("batch at %d", b.baseOffset()).isIn(codec, CompressionType.NONE);
+                    }
+                });
     }
 
     /** The group's committed offsets, from the Admin. */

@@ -44,11 +44,11 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.CLIENTS, List.of(ClientProcess.python(), SCRIPT)))
-                .containsExactlyInAnyOrder("codecs", "idempotent", "transactions", "group", "cooperative", "seek",
+                .containsExactlyInAnyOrder("codecs", "idempotent", "large", "transactions", "group", "cooperative", "seek",
                         "offsets-for-times", "watermarks", "metadata", "admin");
     }
 
-    /** 50 records per codec, read back intact; the stored batches carry that codec. */
+    /** 50 records per codec, read back intact; the stored batches carry that codec (see BrokerView#assertCompressedWith). */
     @Test
     void codecs() throws Exception {
         String prefix = Clients.uniqueTopic("rdkafka-codec");
@@ -59,10 +59,8 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
         run("codecs", topics.toArray(String[]::new));
         for (String codec : CODECS) {
             List<RecordBatch> batches = BrokerView.dataBatches(broker, new TopicPartition(prefix + "-" + codec, 0));
-            assertThat(batches).as(codec).isNotEmpty().allSatisfy(b -> {
-                assertThat(b.compressionType()).isEqualTo(CompressionType.forName(codec));
-                assertThat(b.magic()).isEqualTo(RecordBatch.MAGIC_VALUE_V2);
-            });
+            BrokerView.assertCompressedWith(batches, CompressionType.forName(codec));
+            assertThat(batches).allSatisfy(b -> assertThat(b.magic()).isEqualTo(RecordBatch.MAGIC_VALUE_V2));
             assertThat(batches.get(batches.size() - 1).nextOffset()).as(codec).isEqualTo(50);
         }
     }
@@ -82,6 +80,15 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
             expectedSequence += batch.nextOffset() - batch.baseOffset();
         }
         assertThat(expectedSequence).isEqualTo(200);
+    }
+
+    /** 600 KB records through 1000-byte fetch limits; a 2 MB record refused with MSG_SIZE_TOO_LARGE, nothing appended. */
+    @Test
+    void largeRecords() throws Exception {
+        String topic = Clients.uniqueTopic("rdkafka-large");
+        Clients.createTopic(admin, topic, 1, Map.of());
+        run("large", topic);
+        assertThat(Clients.offset(admin, new TopicPartition(topic, 0), OffsetSpec.latest())).isEqualTo(3);
     }
 
     /** send_offsets_to_transaction in a committed and an aborted transaction; read_committed sees the first only. */

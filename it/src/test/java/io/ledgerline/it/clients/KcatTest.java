@@ -76,8 +76,7 @@ class KcatTest extends SharedBrokerTest {
                 assertThat(r.timestamp()).isBetween(before, after);
             }
         }
-        assertThat(BrokerView.dataBatches(broker, tp)).isNotEmpty()
-                .allSatisfy(b -> assertThat(b.compressionType()).isEqualTo(CompressionType.forName(codec)));
+        BrokerView.assertCompressedWith(BrokerView.dataBatches(broker, tp), CompressionType.forName(codec));
     }
 
     /** kcat -P -X transactional.id=...: one transaction committed at the end of input; read_committed sees it. */
