@@ -9,8 +9,8 @@ first mismatch; "OK <scenario>" on stdout, then any facts the Java test cross-ch
 import sys
 import time
 
-from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TopicPartition, libversion,
-                             version)
+from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TIMESTAMP_LOG_APPEND_TIME, TopicPartition,
+                             libversion, version)
 from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
 
 TIMEOUT_S = 60
@@ -106,6 +106,32 @@ def scenario_codecs(bootstrap, *topics):
         c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
         check_records(read(c, 50), codec, 0, topic)
         c.close()
+
+
+def scenario_log_append_time(bootstrap, *topics):
+    """Topics made with message.timestamp.type=LogAppendTime, named PREFIX-CODEC: 20 records stamped BASE_TS + i
+    by the producer come back stamped by the broker (type LogAppendTime, one time per batch, between the send and
+    the delivery), compressed batches included, with valid CRCs."""
+    for topic in topics:
+        codec = topic.rsplit("-", 1)[1]
+        before = int(time.time() * 1000)
+        delivered = produce_all(producer(bootstrap, **{"compression.codec": codec, "linger.ms": 50}), topic, 20, codec)
+        after = int(time.time() * 1000)
+        for m in delivered:
+            ts_type, ts = m.timestamp()
+            check(ts_type == TIMESTAMP_LOG_APPEND_TIME and before <= ts <= after,
+                  "%s: delivery report of offset %d: timestamp %d type %d, sent between %d and %d" % (codec, m.offset(), ts, ts_type, before, after))
+        c = consumer(bootstrap, "lat-" + topic)
+        c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+        got = read(c, 20)
+        c.close()
+        for i, m in enumerate(got):
+            ts_type, ts = m.timestamp()
+            check(m.offset() == i and m.key() == ("%s-k%d" % (codec, i)).encode() and m.value() == ("%s-v%d" % (codec, i)).encode(),
+                  "%s: record %d: %r" % (codec, i, (m.offset(), m.key(), m.value())))
+            check(ts_type == TIMESTAMP_LOG_APPEND_TIME and before <= ts <= after,
+                  "%s: offset %d timestamp %d type %d, sent between %d and %d" % (codec, i, ts, ts_type, before, after))
+            check(ts == delivered[i].timestamp()[1], "%s: offset %d read with %d, delivered with %d" % (codec, i, ts, delivered[i].timestamp()[1]))
 
 
 def scenario_idempotent(bootstrap, topic):
@@ -423,6 +449,7 @@ def scenario_admin(bootstrap, topic):
 
 SCENARIOS = {
     "codecs": scenario_codecs,
+    "log-append-time": scenario_log_append_time,
     "idempotent": scenario_idempotent,
     "large": scenario_large,
     "transactions": scenario_transactions,

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +45,7 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.CLIENTS, List.of(ClientProcess.python(), SCRIPT)))
-                .containsExactlyInAnyOrder("codecs", "idempotent", "large", "transactions", "group", "cooperative", "seek",
+                .containsExactlyInAnyOrder("codecs", "log-append-time", "idempotent", "large", "transactions", "group", "cooperative", "seek",
                         "offsets-for-times", "watermarks", "metadata", "admin");
     }
 
@@ -62,6 +63,22 @@ class ConfluentKafkaPythonTest extends SharedBrokerTest {
             BrokerView.assertCompressedWith(batches, CompressionType.forName(codec));
             assertThat(batches).allSatisfy(b -> assertThat(b.magic()).isEqualTo(RecordBatch.MAGIC_VALUE_V2));
             assertThat(batches.get(batches.size() - 1).nextOffset()).as(codec).isEqualTo(50);
+        }
+    }
+
+    /** message.timestamp.type=LogAppendTime, uncompressed and with each codec: the broker's time, in delivery reports and reads. */
+    @Test
+    void logAppendTime() throws Exception {
+        String prefix = Clients.uniqueTopic("rdkafka-log-append-time");
+        List<String> topics = new ArrayList<>();
+        for (String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
+            topics.add(prefix + "-" + codec);
+            Clients.createTopic(admin, prefix + "-" + codec, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        }
+        run("log-append-time", topics.toArray(String[]::new));
+        for (String topic : topics) {
+            assertThat(BrokerView.dataBatches(broker, new TopicPartition(topic, 0)))
+                    .allSatisfy(b -> assertThat(b.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME));
         }
     }
 
