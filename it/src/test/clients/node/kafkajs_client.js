@@ -315,11 +315,108 @@ async function transactions(bootstrap, input, output, group, transactionalId) {
   await consumer.disconnect();
 }
 
+/**
+ * Two members of a group on 4 partitions (autoCommit): the first reads 4 x 10; the second joins, the partitions
+ * split 2 + 2; 4 x 10 more are read by the member owning each partition, every record at least once, and the
+ * group's offsets are 20 per partition once both left (kafkajs commits on rebalance and on disconnect).
+ */
+async function rebalance(bootstrap, topic, group) {
+  const client = kafka(bootstrap);
+  const producer = client.producer();
+  await producer.connect();
+  const produceRound = async (round) => {
+    for (const partition of [0, 1, 2, 3]) {
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ key: `r${round}-p${partition}-${i}`, value: `${round}`, partition })) });
+    }
+  };
+  await produceRound(0);
+  const seen = new Map();
+  const owners = { 1: new Set(), 2: new Set() };
+  const members = {};
+  const start = async (n) => {
+    const consumer = client.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 20_000 });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      owners[n] = new Set((payload.memberAssignment[topic] || []).map(Number));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const id = `${partition}@${message.offset}`;
+        const round = Number(message.value.toString());
+        check(message.key.toString() === `r${round}-p${partition}-${Number(message.offset) - 10 * round}`, `key ${message.key} at ${id}`);
+        if (!seen.has(id)) seen.set(id, []);
+        seen.get(id).push(n);
+      },
+    });
+    members[n] = consumer;
+  };
+  const waitFor = async (what, condition) => {
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (!condition()) {
+      check(Date.now() < deadline, `${what} within ${TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await start(1);
+  await waitFor(`member 1 reads 40 (read ${seen.size})`, () => seen.size === 40);
+  await start(2);
+  await waitFor(`a 2 + 2 split (${[...owners[1]]} and ${[...owners[2]]})`,
+    () => owners[1].size === 2 && owners[2].size === 2 && [...owners[1], ...owners[2]].sort().join() === '0,1,2,3');
+  const split = { 1: [...owners[1]].sort(), 2: [...owners[2]].sort() };
+  await produceRound(1);
+  await waitFor(`all 80 read (read ${seen.size})`, () => seen.size === 80);
+  for (const [id, readers] of seen) {
+    const [partition, offset] = id.split('@').map(Number);
+    if (offset >= 10) {
+      const owner = split[1].includes(partition) ? 1 : 2;
+      check(readers.every((n) => n === owner), `${id} read by ${readers}, owned by ${owner}`);
+    }
+  }
+  await members[2].disconnect();
+  await members[1].disconnect();
+  await producer.disconnect();
+  await checkCommitted(bootstrap, group, topic, { 0: '20', 1: '20', 2: '20', 3: '20' });
+  console.log(`split=${split[1].join(',')}|${split[2].join(',')}`);
+}
+
+/** Records of 300 KB through maxBytes and maxBytesPerPartition of 1000: each comes whole, in order. */
+async function large(bootstrap, topic) {
+  const client = kafka(bootstrap);
+  const producer = client.producer();
+  await producer.connect();
+  const sizes = [300_000, 300_001, 300_002];
+  for (const [i, size] of sizes.entries()) {
+    await producer.send({ topic, acks: -1, messages: [{ key: `big-${i}`, value: Buffer.alloc(size, i + 1), partition: 0, timestamp: String(BASE_TS + i) }] });
+  }
+  await producer.disconnect();
+  const consumer = client.consumer({ groupId: `${topic}-reader`, maxBytes: 1000, maxBytesPerPartition: 1000, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const got = [];
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const i = got.length;
+      check(message.offset === String(i) && message.key.toString() === `big-${i}` && message.timestamp === String(BASE_TS + i),
+        `record ${i}: offset ${message.offset} key ${message.key} timestamp ${message.timestamp}`);
+      check(message.value.length === sizes[i] && message.value.equals(Buffer.alloc(sizes[i], i + 1)), `record ${i}: ${message.value.length} bytes`);
+      got.push(message.offset);
+      if (got.length === 3) done();
+    },
+  });
+  await withTimeout(finished, `read ${got.length} of 3 large records`);
+  await consumer.disconnect();
+}
+
 const SCENARIOS = {
   // Only produces: the Java test reads the records back (keys, values, headers, timestamps, compression).
   produce: async (bootstrap, topic) => { await produce(bootstrap, topic); },
   'each-message': consumeEachMessage,
   'each-batch': consumeEachBatch,
+  rebalance,
+  large,
   admin,
   transactions,
 };

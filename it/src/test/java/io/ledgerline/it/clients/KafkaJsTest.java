@@ -43,7 +43,7 @@ class KafkaJsTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.NODE_DIR, List.of("node", SCRIPT)))
-                .containsExactlyInAnyOrder("produce", "each-message", "each-batch", "admin", "transactions");
+                .containsExactlyInAnyOrder("produce", "each-message", "each-batch", "rebalance", "large", "admin", "transactions");
     }
 
     /**
@@ -100,6 +100,26 @@ class KafkaJsTest extends SharedBrokerTest {
         run("each-batch", topic, group);
         assertThat(BrokerView.committed(admin, group)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 new TopicPartition(topic, 0), 50L, new TopicPartition(topic, 1), 50L));
+    }
+
+    /** Two members on 4 partitions: a 2 + 2 split, each reads what it owns after it, the group ends at 20 per partition. */
+    @Test
+    void consumerGroupRebalanceOfTwoMembers() throws Exception {
+        String topic = Clients.uniqueTopic("kafkajs-rebalance");
+        String group = Clients.uniqueTopic("kafkajs-rebalance");
+        Clients.createTopic(admin, topic, 4, Map.of());
+        assertThat(run("rebalance", topic, group).facts().get("split")).matches("\\d,\\d\\|\\d,\\d");
+        assertThat(BrokerView.committed(admin, group)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                new TopicPartition(topic, 0), 20L, new TopicPartition(topic, 1), 20L,
+                new TopicPartition(topic, 2), 20L, new TopicPartition(topic, 3), 20L));
+    }
+
+    /** 300 KB records read through maxBytes and maxBytesPerPartition of 1000. */
+    @Test
+    void largeRecordsThroughSmallFetchLimits() throws Exception {
+        String topic = Clients.uniqueTopic("kafkajs-large");
+        Clients.createTopic(admin, topic, 1, Map.of());
+        run("large", topic);
     }
 
     /**
