@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +71,11 @@ final class BrokerView {
                         assertThat(b.compressionType()).as("batch at %d", b.baseOffset()).isIn(codec, CompressionType.NONE);
                     }
                 });
+    }
+
+    /** The same offset for partitions 0 .. partitions - 1 of topic, to compare with {@link #committed}. */
+    static Map<TopicPartition, Long> everyPartitionAt(String topic, int partitions, long offset) {
+        return IntStream.range(0, partitions).boxed().collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> offset));
     }
 
     /** The group's committed offsets, from the Admin. */
