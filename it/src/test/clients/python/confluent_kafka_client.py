@@ -425,9 +425,15 @@ def scenario_admin(bootstrap, topic):
 
     resource = ConfigResource("topic", topic, set_config={"retention.ms": "7200000"})
     a.alter_configs([resource])[resource].result(TIMEOUT_S)
+    # Apache Kafka applies a config change through its metadata log: describe until it shows (Ledgerline: at once).
     resource = ConfigResource("topic", topic)
-    configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
-    check(configs["retention.ms"].value == "7200000", "retention.ms after alter %s" % configs["retention.ms"])
+    deadline = time.time() + TIMEOUT_S
+    while True:
+        configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
+        if configs["retention.ms"].value == "7200000":
+            break
+        check(time.time() < deadline, "retention.ms after alter %s" % configs["retention.ms"])
+        time.sleep(0.1)
 
     a.create_partitions([NewPartitions(topic, 5)], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
     deadline = time.time() + TIMEOUT_S
