@@ -152,6 +152,32 @@ def scenario_codecs(mode, bootstrap, prefix):
     print("codecs=" + ",".join(used))
 
 
+def scenario_log_append_time(mode, bootstrap, *topics):
+    """Topics made with message.timestamp.type=LogAppendTime, named PREFIX-CODEC (none or gzip): 10 records sent
+    with timestamps BASE_TS + i come back with the broker's time, in the Produce response (its log_append_time
+    field; kafka-python puts it in RecordMetadata.timestamp) and in what the consumer reads (timestamp_type 1)."""
+    for topic in topics:
+        codec = topic.rsplit("-", 1)[1]
+        before = int(time.time() * 1000)
+        p = producer(bootstrap, mode, acks="all", compression_type=None if codec == "none" else codec)
+        meta = produce_all(p, topic, 10, codec)
+        p.close(TIMEOUT_S)
+        after = int(time.time() * 1000)
+        for m in meta:
+            check(before <= m.timestamp <= after, "%s: produce response for offset %d: timestamp %d, sent between %d and %d"
+                  % (codec, m.offset, m.timestamp, before, after))
+        c = consumer(bootstrap, mode)
+        tp = TopicPartition(topic, 0)
+        c.assign([tp])
+        c.seek_to_beginning(tp)
+        records = read(c, 10)
+        c.close()
+        for i, r in enumerate(records):
+            check(r.offset == i and r.key == key(codec, i) and r.value == value(codec, i), "%s: record %d: %r" % (codec, i, r))
+            check(r.timestamp_type == 1 and r.timestamp == meta[i].timestamp,
+                  "%s: offset %d read with timestamp %d type %d, produce response said %d" % (codec, i, r.timestamp, r.timestamp_type, meta[i].timestamp))
+
+
 def scenario_group(mode, bootstrap, topic, group):
     """A group member with enable_auto_commit=False reads 2 partitions x 15, commits after 10 of each with
     commit(), checks committed(); a second member resumes there; seek() re-reads from an offset."""
@@ -327,6 +353,7 @@ def scenario_admin(mode, bootstrap, topic):
 SCENARIOS = {
     "produce": scenario_produce,
     "codecs": scenario_codecs,
+    "log-append-time": scenario_log_append_time,
     "group": scenario_group,
     "offsets-for-times": scenario_offsets_for_times,
     "read-transactional": scenario_read_transactional,

@@ -47,7 +47,7 @@ class KafkaPythonTest extends SharedBrokerTest {
     @Test
     void everyScenarioOfTheScriptHasATestHere() {
         assertThat(ClientProcess.scenarios(ClientProcess.CLIENTS, List.of(ClientProcess.python(), SCRIPT)))
-                .containsExactlyInAnyOrder("produce", "codecs", "group", "offsets-for-times", "read-transactional", "admin");
+                .containsExactlyInAnyOrder("produce", "codecs", "log-append-time", "group", "offsets-for-times", "read-transactional", "admin");
     }
 
     /** acks 1, all and 0, 20 records each; the Java consumer reads the same 60 records the script read. */
@@ -90,6 +90,17 @@ class KafkaPythonTest extends SharedBrokerTest {
                     .allSatisfy(b -> assertThat(b.compressionType()).isEqualTo(CompressionType.forName(codec)));
             assertThat(batches.get(batches.size() - 1).nextOffset()).isEqualTo(30);
         }
+    }
+
+    /** LogAppendTime topics, uncompressed and gzip: the broker's time in the Produce response and in what is read. */
+    @ParameterizedTest(name = "api_version {0}")
+    @ValueSource(strings = {"auto", "1.0.0", "2.0.0"})
+    void logAppendTime(String mode) throws Exception {
+        String prefix = Clients.uniqueTopic("kafka-python-log-append-time");
+        for (String codec : List.of("none", "gzip")) {
+            Clients.createTopic(admin, prefix + "-" + codec, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        }
+        run("log-append-time", mode, prefix + "-none", prefix + "-gzip");
     }
 
     /** enable_auto_commit=False, commit() with offsets and without, committed(), seek() in a group of 2 partitions. */
