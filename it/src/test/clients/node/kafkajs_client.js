@@ -7,10 +7,13 @@
  * reads (keys, values, headers, timestamps, offsets) and exits non-zero with the reason on the first mismatch;
  * "OK <scenario>" on stdout when everything matched.
  */
-const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
+const { Kafka, CompressionTypes, ConfigResourceTypes, logLevel } = require('kafkajs');
 
 const TIMEOUT_MS = 60_000;
-const BASE_TS = 1_700_000_000_000;
+// The base timestamp (ms) of every record a scenario writes: timestamps are checked exactly and offsets for
+// times find them. An hour ago, whole seconds: inside the default retention (7 days), so the shared broker's
+// retention (checked twice a second) leaves the records alone, and not in the future.
+const BASE_TS = (Math.floor(Date.now() / 1000) - 3600) * 1000;
 
 function fail(message) {
   const error = new Error(message);
@@ -155,11 +158,15 @@ async function checkCommitted(bootstrap, group, topic, expected) {
   check(JSON.stringify(got) === JSON.stringify(expected), `fetchOffsets ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
 }
 
-/** Admin: createTopics, fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords (topic made here). */
+/**
+ * Admin (topic made here): createTopics, fetchTopicOffsets, fetchTopicOffsetsByTimestamp, deleteTopicRecords; with a
+ * group: listGroups, describeGroups, setOffsets, resetOffsets, deleteGroups; describeCluster, describeConfigs,
+ * alterConfigs, createPartitions, fetchTopicMetadata, deleteTopics.
+ */
 async function admin(bootstrap, topic) {
   const a = kafka(bootstrap).admin();
   await a.connect();
-  const created = await a.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
+  const created = await a.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
   check(created === true, `createTopics returned ${created}`);
   const again = await a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
   check(again === false, `createTopics of an existing topic returned ${again}`);
@@ -205,7 +212,69 @@ async function admin(bootstrap, topic) {
     },
   });
   await withTimeout(finished, `read ${seen.length} of the 20 records left`);
+
+  // The group while its member is in it: listGroups, describeGroups.
+  const group = `${topic}-after-delete`;
+  const c = kafka(bootstrap).admin();
+  await c.connect();
+  const listed = (await c.listGroups()).groups.filter((g) => g.groupId === group);
+  check(JSON.stringify(listed) === JSON.stringify([{ groupId: group, protocolType: 'consumer' }]), `listGroups ${JSON.stringify(listed)}`);
+  const described = (await c.describeGroups([group])).groups;
+  check(described.length === 1 && described[0].errorCode === 0 && described[0].state === 'Stable' && described[0].protocolType === 'consumer'
+    && described[0].members.length === 1 && described[0].members[0].clientId === 'ledgerline-it-kafkajs',
+  `describeGroups ${JSON.stringify(described.map(({ members, ...g }) => ({ ...g, members: members.map((m) => m.clientId) })))}`);
   await consumer.disconnect();
+
+  // Offsets of the now empty group: setOffsets, resetOffsets, deleteGroups.
+  await c.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '35' }, { partition: 1, offset: '50' }] });
+  await checkCommitted(bootstrap, group, topic, { 0: '35', 1: '50' });
+  await c.resetOffsets({ groupId: group, topic, earliest: true });
+  const reset = Object.fromEntries((await c.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions.map((p) => [p.partition, p.offset]));
+  console.log(`reset-offsets=${reset[0]},${reset[1]}`);
+  const deleted = await c.deleteGroups([group]);
+  check(JSON.stringify(deleted) === JSON.stringify([{ groupId: group, errorCode: 0 }]), `deleteGroups ${JSON.stringify(deleted)}`);
+  check(!(await c.listGroups()).groups.some((g) => g.groupId === group), 'deleted group still listed');
+
+  // Cluster, metadata, configs, partitions.
+  const cluster = await c.describeCluster();
+  check(cluster.brokers.length === 1 && cluster.controller === cluster.brokers[0].nodeId, `describeCluster ${JSON.stringify(cluster)}`);
+  console.log(`cluster-id=${cluster.clusterId}`);
+  const retention = async () => {
+    const { resources } = await c.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }], includeSynonyms: false });
+    check(resources.length === 1 && resources[0].errorCode === 0 && resources[0].configEntries.length === 1, `describeConfigs ${JSON.stringify(resources)}`);
+    const { configName, configValue, isDefault } = resources[0].configEntries[0];
+    return { configName, configValue, isDefault };
+  };
+  const before = await retention();
+  check(JSON.stringify(before) === JSON.stringify({ configName: 'retention.ms', configValue: '86400000', isDefault: false }), `describeConfigs ${JSON.stringify(before)}`);
+  await c.alterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '172800000' }] }] });
+  // Apache Kafka applies a config change through its metadata log: describe until it shows (Ledgerline: at once).
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (let altered = await retention(); altered.configValue !== '172800000'; altered = await retention()) {
+    check(Date.now() < deadline, `describeConfigs after alterConfigs ${JSON.stringify(altered)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await c.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
+  const node = cluster.brokers[0].nodeId;
+  const threePartitions = JSON.stringify([[0, node, 0], [1, node, 0], [2, node, 0]]);
+  for (;;) {
+    const { topics } = await c.fetchTopicMetadata({ topics: [topic] });
+    const leaders = JSON.stringify(topics[0].partitions.map((p) => [p.partitionId, p.leader, p.partitionErrorCode]).sort((x, y) => x[0] - y[0]));
+    if (leaders === threePartitions) break;
+    check(Date.now() < deadline, `fetchTopicMetadata after createPartitions ${JSON.stringify(topics)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // deleteTopics, on a topic made for it.
+  const doomed = `${topic}-deleted`;
+  await c.createTopics({ topics: [{ topic: doomed }], waitForLeaders: true });
+  check((await c.listTopics()).includes(doomed), `${doomed} not listed`);
+  await c.deleteTopics({ topics: [doomed] });
+  while ((await c.listTopics()).includes(doomed)) {
+    check(Date.now() < deadline, `${doomed} still listed after deleteTopics`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await c.disconnect();
 }
 
 /** Transactional producer: a consume-transform-produce step whose offsets go in with sendOffsets. */
@@ -258,19 +327,121 @@ async function transactions(bootstrap, input, output, group, transactionalId) {
   await consumer.disconnect();
 }
 
+/**
+ * Two members of a group on 4 partitions (autoCommit): the first reads 4 x 10; the second joins, the partitions
+ * split 2 + 2; 4 x 10 more are read by the member owning each partition, every record at least once, and the
+ * group's offsets are 20 per partition once both left (kafkajs commits on rebalance and on disconnect).
+ */
+async function rebalance(bootstrap, topic, group) {
+  const client = kafka(bootstrap);
+  const producer = client.producer();
+  await producer.connect();
+  const produceRound = async (round) => {
+    for (const partition of [0, 1, 2, 3]) {
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ key: `r${round}-p${partition}-${i}`, value: `${round}`, partition })) });
+    }
+  };
+  await produceRound(0);
+  const seen = new Map();
+  const owners = { 1: new Set(), 2: new Set() };
+  const members = {};
+  const start = async (n) => {
+    const consumer = client.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 20_000 });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      owners[n] = new Set((payload.memberAssignment[topic] || []).map(Number));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const id = `${partition}@${message.offset}`;
+        const round = Number(message.value.toString());
+        check(message.key.toString() === `r${round}-p${partition}-${Number(message.offset) - 10 * round}`, `key ${message.key} at ${id}`);
+        if (!seen.has(id)) seen.set(id, []);
+        seen.get(id).push(n);
+      },
+    });
+    members[n] = consumer;
+  };
+  const waitFor = async (what, condition) => {
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (!condition()) {
+      check(Date.now() < deadline, `${what} within ${TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await start(1);
+  await waitFor(`member 1 reads 40 (read ${seen.size})`, () => seen.size === 40);
+  await start(2);
+  await waitFor(`a 2 + 2 split (${[...owners[1]]} and ${[...owners[2]]})`,
+    () => owners[1].size === 2 && owners[2].size === 2 && [...owners[1], ...owners[2]].sort().join() === '0,1,2,3');
+  const split = { 1: [...owners[1]].sort(), 2: [...owners[2]].sort() };
+  await produceRound(1);
+  await waitFor(`all 80 read (read ${seen.size})`, () => seen.size === 80);
+  for (const [id, readers] of seen) {
+    const [partition, offset] = id.split('@').map(Number);
+    if (offset >= 10) {
+      const owner = split[1].includes(partition) ? 1 : 2;
+      check(readers.every((n) => n === owner), `${id} read by ${readers}, owned by ${owner}`);
+    }
+  }
+  await members[2].disconnect();
+  await members[1].disconnect();
+  await producer.disconnect();
+  await checkCommitted(bootstrap, group, topic, { 0: '20', 1: '20', 2: '20', 3: '20' });
+  console.log(`split=${split[1].join(',')}|${split[2].join(',')}`);
+}
+
+/** Records of 300 KB through maxBytes and maxBytesPerPartition of 1000: each comes whole, in order. */
+async function large(bootstrap, topic) {
+  const client = kafka(bootstrap);
+  const producer = client.producer();
+  await producer.connect();
+  const sizes = [300_000, 300_001, 300_002];
+  for (const [i, size] of sizes.entries()) {
+    await producer.send({ topic, acks: -1, messages: [{ key: `big-${i}`, value: Buffer.alloc(size, i + 1), partition: 0, timestamp: String(BASE_TS + i) }] });
+  }
+  await producer.disconnect();
+  const consumer = client.consumer({ groupId: `${topic}-reader`, maxBytes: 1000, maxBytesPerPartition: 1000, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const got = [];
+  let done;
+  const finished = new Promise((resolve) => { done = resolve; });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const i = got.length;
+      check(message.offset === String(i) && message.key.toString() === `big-${i}` && message.timestamp === String(BASE_TS + i),
+        `record ${i}: offset ${message.offset} key ${message.key} timestamp ${message.timestamp}`);
+      check(message.value.length === sizes[i] && message.value.equals(Buffer.alloc(sizes[i], i + 1)), `record ${i}: ${message.value.length} bytes`);
+      got.push(message.offset);
+      if (got.length === 3) done();
+    },
+  });
+  await withTimeout(finished, `read ${got.length} of 3 large records`);
+  await consumer.disconnect();
+}
+
 const SCENARIOS = {
   // Only produces: the Java test reads the records back (keys, values, headers, timestamps, compression).
   produce: async (bootstrap, topic) => { await produce(bootstrap, topic); },
   'each-message': consumeEachMessage,
   'each-batch': consumeEachBatch,
+  rebalance,
+  large,
   admin,
   transactions,
 };
 
 async function main() {
   const [scenario, bootstrap, ...args] = process.argv.slice(2);
+  if (scenario === 'scenarios') {
+    console.log(Object.keys(SCENARIOS).join('\n'));
+    return;
+  }
   if (!SCENARIOS[scenario] || !bootstrap) fail(`usage: kafkajs_client.js {${Object.keys(SCENARIOS).join('|')}} BOOTSTRAP ARG...`);
   console.error(`kafkajs ${require('kafkajs/package.json').version}, node ${process.version}`);
+  console.log(`base-ts=${BASE_TS}`);
   await SCENARIOS[scenario](bootstrap, ...args);
   console.log(`OK ${scenario}`);
 }

@@ -9,13 +9,15 @@ first mismatch; "OK <scenario>" on stdout, then any facts the Java test cross-ch
 import sys
 import time
 
-from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TopicPartition, libversion,
-                             version)
-from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+from confluent_kafka import (Consumer, KafkaError, OFFSET_BEGINNING, Producer, TIMESTAMP_LOG_APPEND_TIME, TopicPartition,
+                             libversion, version)
+from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
 
 TIMEOUT_S = 60
-# A fixed base timestamp (ms): timestamps are checked exactly, offsets for times find them.
-BASE_TS = 1_700_000_000_000
+# The base timestamp (ms) of every record a scenario writes: timestamps are checked exactly and offsets for
+# times find them. An hour ago, whole seconds: inside the default retention (7 days), so the shared broker's
+# retention (checked twice a second) leaves the records alone, and not in the future.
+BASE_TS = (int(time.time()) - 3600) * 1000
 
 
 def fail(message):
@@ -36,7 +38,9 @@ def producer(bootstrap, **extra):
 
 def consumer(bootstrap, group, **extra):
     conf = {"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
-            "enable.auto.commit": False, "session.timeout.ms": 6000}
+            "enable.auto.commit": False, "session.timeout.ms": 6000,
+            # librdkafka checks the CRC of every batch the broker serves.
+            "check.crcs": True}
     conf.update(extra)
     return Consumer(conf)
 
@@ -102,6 +106,32 @@ def scenario_codecs(bootstrap, *topics):
         c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
         check_records(read(c, 50), codec, 0, topic)
         c.close()
+
+
+def scenario_log_append_time(bootstrap, *topics):
+    """Topics made with message.timestamp.type=LogAppendTime, named PREFIX-CODEC: 20 records stamped BASE_TS + i
+    by the producer come back stamped by the broker (type LogAppendTime, one time per batch, between the send and
+    the delivery), compressed batches included, with valid CRCs."""
+    for topic in topics:
+        codec = topic.rsplit("-", 1)[1]
+        before = int(time.time() * 1000)
+        delivered = produce_all(producer(bootstrap, **{"compression.codec": codec, "linger.ms": 50}), topic, 20, codec)
+        after = int(time.time() * 1000)
+        for m in delivered:
+            ts_type, ts = m.timestamp()
+            check(ts_type == TIMESTAMP_LOG_APPEND_TIME and before <= ts <= after,
+                  "%s: delivery report of offset %d: timestamp %d type %d, sent between %d and %d" % (codec, m.offset(), ts, ts_type, before, after))
+        c = consumer(bootstrap, "lat-" + topic)
+        c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+        got = read(c, 20)
+        c.close()
+        for i, m in enumerate(got):
+            ts_type, ts = m.timestamp()
+            check(m.offset() == i and m.key() == ("%s-k%d" % (codec, i)).encode() and m.value() == ("%s-v%d" % (codec, i)).encode(),
+                  "%s: record %d: %r" % (codec, i, (m.offset(), m.key(), m.value())))
+            check(ts_type == TIMESTAMP_LOG_APPEND_TIME and before <= ts <= after,
+                  "%s: offset %d timestamp %d type %d, sent between %d and %d" % (codec, i, ts, ts_type, before, after))
+            check(ts == delivered[i].timestamp()[1], "%s: offset %d read with %d, delivered with %d" % (codec, i, ts, delivered[i].timestamp()[1]))
 
 
 def scenario_idempotent(bootstrap, topic):
@@ -201,8 +231,114 @@ def scenario_group(bootstrap, topic, group):
     c2.commit(asynchronous=False)
     final = c2.committed([TopicPartition(topic, part) for part in range(3)], TIMEOUT_S)
     check([tp.offset for tp in final] == [20, 20, 20], "final committed %r" % final)
+
+    # The group as the AdminClient sees it (ListGroups, DescribeGroups): one member while c2 is in it, none after.
+    a = AdminClient({"bootstrap.servers": bootstrap})
+    groups = a.list_groups(group, timeout=TIMEOUT_S)
+    check(len(groups) == 1 and groups[0].error is None and groups[0].state == "Stable" and groups[0].protocol_type == "consumer"
+          and groups[0].protocol == "range" and len(groups[0].members) == 1, "list_groups while a member is in: %r" % groups)
+    check(groups[0].members[0].client_id == "rdkafka", "member client id %r" % groups[0].members[0].client_id)
     c2.close()
+    groups = a.list_groups(group, timeout=TIMEOUT_S)
+    check(len(groups) == 1 and groups[0].state == "Empty" and groups[0].members == [], "list_groups after close: %r" % groups)
     print("committed=" + ",".join(str(tp.offset) for tp in final))
+
+
+def scenario_cooperative(bootstrap, topic, group):
+    """Two static members (group.instance.id) with the cooperative-sticky assignor on 4 partitions: the first
+    reads 4 x 25 and commits; the second joins and the partitions split 2 + 2 with nothing re-read; 4 x 25 more
+    are read once each by the member that owns the partition; both commit, the group's offsets are 50."""
+    p = producer(bootstrap)
+    for part in range(4):
+        produce_all(p, topic, 25, "c%d" % part, partition=part)
+
+    def member(n):
+        return consumer(bootstrap, group, **{"partition.assignment.strategy": "cooperative-sticky",
+                                             "group.instance.id": "%s-member-%d" % (group, n)})
+
+    def owned(c):
+        return sorted(tp.partition for tp in c.assignment())
+
+    c1 = member(1)
+    c1.subscribe([topic])
+    first = read(c1, 100)
+    check(sorted((m.partition(), m.offset()) for m in first) == [(part, i) for part in range(4) for i in range(25)],
+          "first member read %r" % sorted((m.partition(), m.offset()) for m in first))
+    check(owned(c1) == [0, 1, 2, 3], "first member owns %r" % owned(c1))
+    c1.commit(asynchronous=False)
+
+    c2 = member(2)
+    c2.subscribe([topic])
+    deadline = time.time() + TIMEOUT_S
+    while not (len(owned(c1)) == 2 and len(owned(c2)) == 2 and sorted(owned(c1) + owned(c2)) == [0, 1, 2, 3]):
+        check(time.time() < deadline, "no 2 + 2 split: %r and %r" % (owned(c1), owned(c2)))
+        for c in (c1, c2):
+            msg = c.poll(0.2)
+            if msg is not None and not (msg.error() is not None and msg.error().code() == KafkaError._PARTITION_EOF):
+                fail("read during the rebalance: %s" % (msg.error() if msg.error() else (msg.partition(), msg.offset())))
+    mine = {1: owned(c1), 2: owned(c2)}
+
+    for part in range(4):
+        produce_all(p, topic, 25, "c%d" % part, partition=part)
+    got = {1: [], 2: []}
+    deadline = time.time() + TIMEOUT_S
+    while len(got[1]) + len(got[2]) < 100:
+        check(time.time() < deadline, "read %d + %d of 100 after the split" % (len(got[1]), len(got[2])))
+        for n, c in ((1, c1), (2, c2)):
+            msg = c.poll(0.2)
+            if msg is None or (msg.error() is not None and msg.error().code() == KafkaError._PARTITION_EOF):
+                continue
+            check(msg.error() is None, "consumer error: %s" % msg.error())
+            got[n].append(msg)
+    for n in (1, 2):
+        check(sorted((m.partition(), m.offset()) for m in got[n]) == [(part, 25 + i) for part in mine[n] for i in range(25)],
+              "member %d (owns %r) read %r" % (n, mine[n], sorted((m.partition(), m.offset()) for m in got[n])))
+        for m in got[n]:
+            check(m.key() == ("c%d-k%d" % (m.partition(), m.offset() - 25)).encode(), "key %r at %d/%d" % (m.key(), m.partition(), m.offset()))
+    c1.commit(asynchronous=False)
+    c2.commit(asynchronous=False)
+    committed = c1.committed([TopicPartition(topic, part) for part in range(4)], TIMEOUT_S)
+    check([tp.offset for tp in committed] == [50] * 4, "committed %r" % committed)
+    c2.close()
+    c1.close()
+    print("split=%s|%s" % (",".join(map(str, mine[1])), ",".join(map(str, mine[2]))))
+
+
+def scenario_large(bootstrap, topic):
+    """Records larger than the consumer's fetch limits are still served whole (at least one batch per fetch, KIP-74):
+    3 records of 600 KB read with fetch.max.bytes and max.partition.fetch.bytes at 1000. A 2 MB record, over the
+    topic's max.message.bytes (Kafka's default 1048588), is refused by the broker: MSG_SIZE_TOO_LARGE."""
+    p = producer(bootstrap, **{"message.max.bytes": 4_000_000, "compression.codec": "none"})
+    sizes = [600_000, 600_001, 600_002]
+    for i, size in enumerate(sizes):
+        p.produce(topic, key=("big-%d" % i).encode(), value=bytes([i + 1]) * size, partition=0, timestamp=BASE_TS + i)
+    check(p.flush(TIMEOUT_S) == 0, "large records not delivered")
+    # librdkafka wants fetch.max.bytes >= message.max.bytes; receive.message.max.bytes bounds the whole response.
+    c = consumer(bootstrap, "large-" + topic, **{"fetch.max.bytes": 1000, "max.partition.fetch.bytes": 1000,
+                                                 "message.max.bytes": 1000, "receive.message.max.bytes": 2_000_000})
+    c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+    got = read(c, 3)
+    check([(m.offset(), m.key(), len(m.value()), m.value()[:1], m.timestamp()[1]) for m in got]
+          == [(i, ("big-%d" % i).encode(), sizes[i], bytes([i + 1]), BASE_TS + i) for i in range(3)],
+          "large records %r" % [(m.offset(), m.key(), len(m.value())) for m in got])
+    check(all(m.value() == bytes([i + 1]) * sizes[i] for i, m in enumerate(got)), "large record contents differ")
+    c.close()
+
+    errors = []
+    p.produce(topic, key=b"too-big", value=b"x" * 2_000_000, partition=0, on_delivery=lambda err, msg: errors.append(err))
+    p.flush(TIMEOUT_S)
+    check(len(errors) == 1 and errors[0] is not None and errors[0].code() == KafkaError.MSG_SIZE_TOO_LARGE,
+          "2 MB record: %r" % errors)
+    lo, hi = c_watermarks(bootstrap, topic)
+    check((lo, hi) == (0, 3), "watermarks after the refused record %r" % ((lo, hi),))
+
+
+def c_watermarks(bootstrap, topic):
+    c = consumer(bootstrap, "wm-" + topic)
+    try:
+        return c.get_watermark_offsets(TopicPartition(topic, 0), TIMEOUT_S)
+    finally:
+        c.close()
 
 
 def scenario_seek(bootstrap, topic):
@@ -261,7 +397,8 @@ def scenario_metadata(bootstrap, topic):
 
 
 def scenario_admin(bootstrap, topic):
-    """Create (3 partitions, retention.ms), describe (metadata and configs), alter a config, delete."""
+    """Create (3 partitions, retention.ms), describe (metadata and configs), alter a config, add partitions,
+    describe the broker's configs, delete."""
     a = AdminClient({"bootstrap.servers": bootstrap})
     futures = a.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1, config={"retention.ms": "3600000"})],
                               operation_timeout=TIMEOUT_S)
@@ -288,9 +425,26 @@ def scenario_admin(bootstrap, topic):
 
     resource = ConfigResource("topic", topic, set_config={"retention.ms": "7200000"})
     a.alter_configs([resource])[resource].result(TIMEOUT_S)
+    # Apache Kafka applies a config change through its metadata log: describe until it shows (Ledgerline: at once).
     resource = ConfigResource("topic", topic)
-    configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
-    check(configs["retention.ms"].value == "7200000", "retention.ms after alter %s" % configs["retention.ms"])
+    deadline = time.time() + TIMEOUT_S
+    while True:
+        configs = a.describe_configs([resource])[resource].result(TIMEOUT_S)
+        if configs["retention.ms"].value == "7200000":
+            break
+        check(time.time() < deadline, "retention.ms after alter %s" % configs["retention.ms"])
+        time.sleep(0.1)
+
+    a.create_partitions([NewPartitions(topic, 5)], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
+    deadline = time.time() + TIMEOUT_S
+    while len(a.list_topics(topic, timeout=TIMEOUT_S).topics[topic].partitions) != 5:
+        check(time.time() < deadline, "%s not grown to 5 partitions" % topic)
+        time.sleep(0.2)
+
+    # The broker's own configs: the shared broker runs with auto.create.topics.enable=false.
+    broker = ConfigResource("broker", str(list(md.brokers)[0]))
+    configs = a.describe_configs([broker])[broker].result(TIMEOUT_S)
+    check(configs["auto.create.topics.enable"].value == "false", "broker auto.create.topics.enable %s" % configs.get("auto.create.topics.enable"))
 
     a.delete_topics([topic], operation_timeout=TIMEOUT_S)[topic].result(TIMEOUT_S)
     deadline = time.time() + TIMEOUT_S
@@ -301,9 +455,12 @@ def scenario_admin(bootstrap, topic):
 
 SCENARIOS = {
     "codecs": scenario_codecs,
+    "log-append-time": scenario_log_append_time,
     "idempotent": scenario_idempotent,
+    "large": scenario_large,
     "transactions": scenario_transactions,
     "group": scenario_group,
+    "cooperative": scenario_cooperative,
     "seek": scenario_seek,
     "offsets-for-times": scenario_offsets_for_times,
     "watermarks": scenario_watermarks,
@@ -312,8 +469,12 @@ SCENARIOS = {
 }
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["scenarios"]:
+        print("\n".join(SCENARIOS))
+        sys.exit(0)
     if len(sys.argv) < 3 or sys.argv[1] not in SCENARIOS:
         fail("usage: %s {%s} BOOTSTRAP ARG..." % (sys.argv[0], "|".join(SCENARIOS)))
     print("confluent-kafka %s, librdkafka %s" % (version()[0], libversion()[0]), file=sys.stderr)
+    print("base-ts=%d" % BASE_TS)
     SCENARIOS[sys.argv[1]](*sys.argv[2:])
     print("OK " + sys.argv[1])
