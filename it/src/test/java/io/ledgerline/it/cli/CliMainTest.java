@@ -67,7 +67,8 @@ class CliMainTest extends SharedBrokerTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).as("stderr: %s", r.err()).containsExactly("ledgerline: cannot reach 127.0.0.1:" + closed
-                + " within 2s: is `ledgerline start` running? (--bootstrap HOST:PORT to use another broker)");
+                + ": connection refused (nothing listens on port " + closed + ") (is `ledgerline start` running? "
+                + "--bootstrap HOST:PORT to use another broker)");
         assertThat(List.of(r.err())).noneMatch(e -> e.contains("WARN"));
     }
 }

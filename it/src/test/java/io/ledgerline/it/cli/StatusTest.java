@@ -150,7 +150,7 @@ class StatusTest extends SharedBrokerTest {
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("ledgerline: cannot reach " + address + ": connection refused (nothing listens on port "
-                + closed + ") (is `ledgerline start` running? --bootstrap HOST:PORT to ask another broker)\n");
+                + closed + ") (is `ledgerline start` running? --bootstrap HOST:PORT to use another broker)\n");
 
         Cli.Result json = Cli.run("", "status", "--bootstrap", address, "--connect-timeout", "2s", "--format", "json");
         assertThat(json.exitCode()).isEqualTo(1);
@@ -169,7 +169,7 @@ class StatusTest extends SharedBrokerTest {
             Cli.Result r = Cli.run("", "status", "--bootstrap", address, "--connect-timeout", "2s");
             assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
             assertThat(r.err()).isEqualTo("ledgerline: cannot reach " + address + ": the port accepts connections, but no Kafka "
-                    + "broker answered within 2s (is `ledgerline start` running? --bootstrap HOST:PORT to ask another broker)\n");
+                    + "broker answered within 2s (is `ledgerline start` running? --bootstrap HOST:PORT to use another broker)\n");
         }
     }
 }

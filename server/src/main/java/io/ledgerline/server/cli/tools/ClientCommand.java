@@ -150,8 +150,43 @@ public abstract class ClientCommand implements Callable<Integer> {
     }
 
     protected ToolException unreachable(Throwable cause) {
-        return new ToolException("cannot reach " + bootstrap + " within " + human(connectTimeout)
-                + ": is `ledgerline start` running? (--bootstrap HOST:PORT to use another broker)", cause);
+        return new ToolException(unreachableMessage(), cause);
+    }
+
+    /**
+     * The broker did not answer within {@code --connect-timeout}: why, found with a plain TCP connection to each
+     * bootstrap address (kafka-clients only reports a timeout), in one line.
+     */
+    protected String unreachableMessage() {
+        java.util.List<String> causes = new java.util.ArrayList<>();
+        for (String address : bootstrap.split(",")) causes.add(address.strip() + ": " + probe(address.strip()));
+        return "cannot reach " + String.join("; ", causes)
+                + " (is `ledgerline start` running? --bootstrap HOST:PORT to use another broker)";
+    }
+
+    private String probe(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) return "not HOST:PORT";
+        String host = address.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException ex) {
+            return "not HOST:PORT";
+        }
+        int timeout = (int) Math.min(millis(), 5_000);
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), timeout);
+            return "the port accepts connections, but no Kafka broker answered within " + human(connectTimeout);
+        } catch (java.net.UnknownHostException ex) {
+            return "unknown host " + host;
+        } catch (java.net.ConnectException ex) {
+            return "connection refused (nothing listens on port " + port + ")";
+        } catch (java.net.SocketTimeoutException ex) {
+            return "no answer within " + timeout + " ms (a firewall, or a host that is down)";
+        } catch (java.io.IOException ex) {
+            return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        }
     }
 
     protected ToolException unknownTopic(String topic) {

@@ -19,11 +19,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -219,46 +214,15 @@ public final class StatusCommand extends ClientCommand {
         }
     }
 
-    /**
-     * The broker did not answer within {@code --connect-timeout}: find out why with a plain TCP connection to each
-     * bootstrap address (kafka-clients only reports a timeout), and say it in one line.
-     */
+    /** The broker did not answer: the one line of {@link #unreachableMessage()}, and in JSON an object saying so. */
     private ToolException notReachable(ToolException e) throws IOException {
-        List<String> causes = new ArrayList<>();
-        for (String address : bootstrap.split(",")) causes.add(address.strip() + ": " + probe(address.strip()));
-        String message = "cannot reach " + String.join("; ", causes)
-                + " (is `ledgerline start` running? --bootstrap HOST:PORT to ask another broker)";
+        String message = unreachableMessage();
         if (format == Format.json) {
             ObjectNode o = JSON.createObjectNode().put("bootstrap", bootstrap).put("reachable", false).put("error", message);
             out().println(JSON.writeValueAsString(o));
             out().flush();
         }
         return new ToolException(message, e);
-    }
-
-    private String probe(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) return "not HOST:PORT";
-        String host = address.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException ex) {
-            return "not HOST:PORT";
-        }
-        int timeout = (int) Math.min(millis(), 5_000);
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), timeout);
-            return "the port accepts connections, but no Kafka broker answered within " + human(connectTimeout);
-        } catch (UnknownHostException ex) {
-            return "unknown host " + host;
-        } catch (ConnectException ex) {
-            return "connection refused (nothing listens on port " + port + ")";
-        } catch (SocketTimeoutException ex) {
-            return "no answer within " + timeout + " ms (a firewall, or a host that is down)";
-        } catch (IOException ex) {
-            return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        }
     }
 
     /** Bytes in binary units with one decimal: 1.2 MiB. */
