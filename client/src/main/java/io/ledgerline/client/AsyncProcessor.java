@@ -357,7 +357,8 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
                 }
             }
             if (leaving.isEmpty()) return;
-            long deadline = System.nanoTime() + s.revocationTimeout().toNanos();
+            // During close (KafkaConsumer.close() revokes everything) the close timeout was already spent waiting.
+            long deadline = System.nanoTime() + (closing ? 0 : s.revocationTimeout().toNanos());
             try {
                 while (leaving.stream().anyMatch(ps -> ps.inFlight > 0) && System.nanoTime() < deadline && failure == null) {
                     drainDone(Math.min(DRAIN_STEP_NANOS, deadline - System.nanoTime()));
