@@ -1,0 +1,118 @@
+package io.ledgerline.it.client;
+
+import io.ledgerline.client.DeadLetters;
+import io.ledgerline.it.harness.BrokerTarget;
+import io.ledgerline.it.harness.Clients;
+import io.ledgerline.it.harness.Seeds;
+import io.ledgerline.it.harness.SharedBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static io.ledgerline.it.client.Processors.bytes;
+import static io.ledgerline.it.client.Processors.header;
+import static io.ledgerline.it.client.Processors.string;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Commit after produce: the processor (a child JVM) is SIGKILLed mid-stream three times, at random amounts of
+ * progress, and restarted; in the end every input has at least one output or dead letter, never none
+ * (at-least-once: the records under way at a kill may come out twice).
+ */
+@ExtendWith(SharedBroker.class)
+class ProcessorKilledMidStreamTest {
+    private static final int PARTITIONS = 3;
+    private static final int RECORDS = 3_000;
+    private static final int KILLS = 3;
+
+    @Test
+    void everyInputYieldsAnOutputOrADeadLetterAfterRepeatedSigkills(BrokerTarget broker) throws Exception {
+        long seed = Seeds.seed("ProcessorKilledMidStreamTest");
+        Random random = new Random(seed);
+        String in = Clients.uniqueTopic("proc-kill-in");
+        String out = Clients.uniqueTopic("proc-kill-out");
+        String dlq = Clients.uniqueTopic("proc-kill-dlq");
+        String group = Clients.uniqueTopic("proc-kill");
+        Set<String> inputs = new HashSet<>();
+        try (Admin admin = Clients.admin(broker)) {
+            Clients.createTopic(admin, in, PARTITIONS, Map.of());
+            Clients.createTopic(admin, out, PARTITIONS, Map.of());
+            Clients.createTopic(admin, dlq, 1, Map.of());
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
+                for (int i = 0; i < RECORDS; i++) {
+                    // 2% are refused by the stub model (terminal): they must reach the DLQ
+                    String value = (random.nextInt(50) == 0 ? "bad-" : "v-") + i;
+                    inputs.add(value);
+                    producer.send(new ProducerRecord<>(in, bytes("key" + random.nextInt(100)), bytes(value)));
+                }
+                producer.flush();
+            }
+            long progress = 0;
+            for (int kill = 1; kill <= KILLS; kill++) {
+                long target = progress + 200 + random.nextInt(500);
+                try (ChildProcessorApp child = new ChildProcessorApp(broker.bootstrapServers(), group, in, out, dlq,
+                        random.nextLong())) {
+                    assertThat(child.awaitAssigned(Clients.PATIENCE)).as("child processor joined").isTrue();
+                    await("kill " + kill + ": outputs reach " + target).atMost(Clients.PATIENCE.multipliedBy(2))
+                            .until(() -> written(admin, out, dlq) >= target);
+                    child.kill9();
+                    assertThat(child.failed()).isFalse();
+                }
+                progress = written(admin, out, dlq);
+                System.out.printf("[it] kill %d after %d outputs and dead letters%n", kill, progress);
+            }
+            try (ChildProcessorApp child = new ChildProcessorApp(broker.bootstrapServers(), group, in, out, dlq, random.nextLong())) {
+                assertThat(child.awaitAssigned(Clients.PATIENCE)).isTrue();
+                Processors.awaitCommittedToEnd(admin, group, in, PARTITIONS);
+                assertThat(child.failed()).isFalse();
+            }
+            long total = written(admin, out, dlq);
+            List<ConsumerRecord<byte[], byte[]>> outputs = Processors.awaitRecords(broker, out, PARTITIONS,
+                    (int) (total - end(admin, new TopicPartition(dlq, 0))));
+            List<ConsumerRecord<byte[], byte[]>> dead = Processors.awaitRecords(broker, dlq, 1,
+                    (int) end(admin, new TopicPartition(dlq, 0)));
+            Map<String, Integer> times = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : outputs) {
+                String v = string(r.value());
+                assertThat(v).startsWith("enriched:v-");
+                times.merge(v.substring("enriched:".length()), 1, Integer::sum);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                String v = string(r.value());
+                assertThat(v).as("dead letters hold the refused inputs, raw").startsWith("bad-");
+                assertThat(header(r, DeadLetters.TOPIC)).isEqualTo(in);
+                times.merge(v, 1, Integer::sum);
+            }
+            Set<String> missing = new HashSet<>(inputs);
+            missing.removeAll(times.keySet());
+            assertThat(missing).as("inputs without an output or dead letter (seed %d)", seed).isEmpty();
+            assertThat(times.keySet()).isEqualTo(inputs);
+            long repeated = times.values().stream().filter(n -> n > 1).count();
+            System.out.printf("[it] %d inputs, %d outputs + dead letters, %d inputs written more than once%n",
+                    inputs.size(), outputs.size() + dead.size(), repeated);
+        }
+    }
+
+    private static long written(Admin admin, String out, String dlq) throws Exception {
+        long sum = end(admin, new TopicPartition(dlq, 0));
+        for (TopicPartition tp : Clients.partitions(out, PARTITIONS)) sum += end(admin, tp);
+        return sum;
+    }
+
+    private static long end(Admin admin, TopicPartition tp) throws Exception {
+        return Clients.offset(admin, tp, OffsetSpec.latest());
+    }
+}
