@@ -170,6 +170,8 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
 
     private void run() {
         try {
+            checkWritable("output", s.outputTopic());
+            if (s.dlqTopic() != null) checkWritable("dead-letter", s.dlqTopic());
             consumer.subscribe(s.inputTopics(), new Rebalance());
             while (!closing && failure == null) {
                 drainDone(0);
@@ -194,6 +196,16 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
         } finally {
             closeClients();
             stopped.countDown();
+        }
+    }
+
+    /** Fails before joining the group when a topic the processor writes is missing: it would fail every record. */
+    private void checkWritable(String role, String topic) {
+        try {
+            producer.partitionsFor(topic);
+        } catch (KafkaException e) {
+            throw new ProcessorException("the " + role + " topic " + topic + " cannot be written (" + e.getMessage()
+                    + "); create it first: the processor creates no topics", e);
         }
     }
 

@@ -47,9 +47,7 @@ class ProcessorDeadLetterTest {
                 bytes("hang-2"), bytes("ok-3"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Admin admin = Clients.admin(broker)) {
-            Clients.createTopic(admin, in, 1, Map.of());
-            Clients.createTopic(admin, out, 1, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, 1);
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
                 for (int i = 0; i < values.size(); i++) {
                     RecordHeaders headers = new RecordHeaders();

@@ -44,9 +44,7 @@ class ProcessorKeyOrderTest {
         String dlq = Clients.uniqueTopic("proc-order-dlq");
         Map<String, List<Integer>> sent = new HashMap<>();
         try (Admin admin = Clients.admin(broker)) {
-            Clients.createTopic(admin, in, PARTITIONS, Map.of());
-            Clients.createTopic(admin, out, PARTITIONS, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, PARTITIONS);
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
                 for (int i = 0; i < RECORDS; i++) {
                     String key = "key" + random.nextInt(KEYS);

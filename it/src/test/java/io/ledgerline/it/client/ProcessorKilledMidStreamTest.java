@@ -48,9 +48,7 @@ class ProcessorKilledMidStreamTest {
         String group = Clients.uniqueTopic("proc-kill");
         Set<String> inputs = new HashSet<>();
         try (Admin admin = Clients.admin(broker)) {
-            Clients.createTopic(admin, in, PARTITIONS, Map.of());
-            Clients.createTopic(admin, out, PARTITIONS, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, PARTITIONS);
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
                 for (int i = 0; i < RECORDS; i++) {
                     // 2% are refused by the stub model (terminal): they must reach the DLQ

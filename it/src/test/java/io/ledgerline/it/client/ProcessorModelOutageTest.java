@@ -54,9 +54,7 @@ class ProcessorModelOutageTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Admin admin = Clients.admin(broker);
              KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
-            Clients.createTopic(admin, in, 2, Map.of());
-            Clients.createTopic(admin, out, 2, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, 2);
             String group = Clients.uniqueTopic("proc-outage");
             var builder = Processors.builder(broker, group, in, out)
                     .consumerConfig(Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS))

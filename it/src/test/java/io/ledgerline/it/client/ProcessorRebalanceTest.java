@@ -39,9 +39,7 @@ class ProcessorRebalanceTest {
         String out = Clients.uniqueTopic("proc-rebalance-out");
         String dlq = Clients.uniqueTopic("proc-rebalance-dlq");
         try (Admin admin = Clients.admin(broker)) {
-            Clients.createTopic(admin, in, PARTITIONS, Map.of());
-            Clients.createTopic(admin, out, PARTITIONS, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, PARTITIONS);
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
                 for (int i = 0; i < RECORDS; i++) {
                     producer.send(new ProducerRecord<>(in, bytes("key" + random.nextInt(200)), bytes("v-" + i)));

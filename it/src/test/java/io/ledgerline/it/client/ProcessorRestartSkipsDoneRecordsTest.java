@@ -42,9 +42,7 @@ class ProcessorRestartSkipsDoneRecordsTest {
         String dlq = Clients.uniqueTopic("proc-skip-dlq");
         TopicPartition tp = new TopicPartition(in, 0);
         try (Admin admin = Clients.admin(broker)) {
-            Clients.createTopic(admin, in, 1, Map.of());
-            Clients.createTopic(admin, out, 1, Map.of());
-            Clients.createTopic(admin, dlq, 1, Map.of());
+            Processors.createTopics(admin, in, out, dlq, 1);
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker)) {
                 for (int i = 0; i < RECORDS; i++) {
                     String value = (i == 0 || i == 10 ? "slow-" : "v-") + i;

@@ -41,6 +41,13 @@ final class Processors {
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Groups.MAX_POLL_INTERVAL_MS));
     }
 
+    /** Creates input and output with {@code partitions} partitions each and a one-partition dead-letter topic. */
+    static void createTopics(Admin admin, String in, String out, String dlq, int partitions) throws Exception {
+        Clients.createTopic(admin, in, partitions, Map.of());
+        Clients.createTopic(admin, out, partitions, Map.of());
+        Clients.createTopic(admin, dlq, 1, Map.of());
+    }
+
     /** Reads {@code topic} from a separate consumer until it holds at least {@code atLeast} records, within the patience. */
     static List<ConsumerRecord<byte[], byte[]>> awaitRecords(BrokerTarget broker, String topic, int partitions, int atLeast) {
         List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
