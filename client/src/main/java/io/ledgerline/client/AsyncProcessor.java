@@ -63,6 +63,13 @@ import java.util.function.Consumer;
  * done ones above it are listed in the commit's metadata, so a restarted processor skips them. A crash therefore
  * repeats at most the records under way (at-least-once: every input yields at least one output or dead letter),
  * never loses one.
+ *
+ * <h2>Exactly-once mode</h2>
+ * With {@link ProcessorSettings.Builder#exactlyOnce} the completions do not write: the poll thread writes each done
+ * record's output (or dead letter and fallback) into its open transaction and, every commit interval (and on
+ * revocation and close), adds the offsets of all its partitions with {@code sendOffsetsToTransaction} and commits.
+ * Outputs and offsets become visible together or not at all. Any transaction error stops the processor (the open
+ * transaction is aborted): a restart with the same transactional.id resumes from the last committed transaction.
  */
 public final class AsyncProcessor<K, V, R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AsyncProcessor.class);
@@ -96,9 +103,13 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
     private volatile boolean clientsClosed;
     private volatile Throwable failure;
     private volatile int generation = -1;
+    private final boolean exactlyOnce;
+    /** Exactly-once mode, poll thread only: whether a transaction is open. */
+    private boolean inTransaction;
 
     AsyncProcessor(ProcessorSettings<K, V, R> settings, MeterRegistry registry) {
         this.s = settings;
+        this.exactlyOnce = settings.transactionalId() != null;
         this.windowOffsets = OffsetTracker.windowOffsetsFor(settings.commitMetadataBytesMax());
         this.metrics = new ProcessorMetrics(registry, settings.groupId());
         this.consumer = new KafkaConsumer<>(settings.consumerConfig());
@@ -170,6 +181,7 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
 
     private void run() {
         try {
+            if (exactlyOnce) producer.initTransactions(); // fences a crashed predecessor and aborts what it left open
             checkWritable("output", s.outputTopic());
             if (s.dlqTopic() != null) checkWritable("dead-letter", s.dlqTopic());
             consumer.subscribe(s.inputTopics(), new Rebalance());
@@ -189,7 +201,11 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
         } catch (Throwable t) {
             fail(t);
             try {
-                commit(true, partitions.keySet());
+                if (exactlyOnce) {
+                    if (inTransaction) producer.abortTransaction();
+                } else {
+                    commit(true, partitions.keySet());
+                }
             } catch (RuntimeException again) {
                 log.warn("processor {}: could not commit what was done after the failure", s.groupId(), again);
             }
@@ -280,11 +296,48 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
             PartitionState ps = w.partition;
             ps.inFlight--;
             if (ps.revoked || w.abandoned) continue;
+            if (w.outputs != null) writeInTransaction(w);
             ps.tracker.complete(w.offset());
             ps.buffered--;
             ps.release(w, ready);
             ps.admit(ready);
         }
+    }
+
+    private void writeInTransaction(Work w) {
+        assert exactlyOnce : "only the exactly-once mode writes on the poll thread";
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+        for (ProducerRecord<byte[], byte[]> record : w.outputs) {
+            producer.send(record, (md, e) -> {
+                if (e != null) fail(new ProcessorException("could not write " + record.topic() + " for " + w
+                        + " in the transaction; it is aborted", e));
+            });
+        }
+        w.onWritten.forEach(Runnable::run);
+    }
+
+    /** Exactly-once mode: the offsets of every partition join the open transaction, which commits. */
+    private void commitTransaction() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = changedOffsets(partitions.keySet());
+        lastCommitNanos = System.nanoTime();
+        if (offsets.isEmpty() && !inTransaction) return;
+        if (failure != null) {
+            // a write of this transaction failed (or the processor is stopping on an error): it must not commit
+            if (inTransaction) producer.abortTransaction();
+            inTransaction = false;
+            return;
+        }
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+        if (!offsets.isEmpty()) producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        producer.commitTransaction();
+        inTransaction = false;
+        committed(offsets);
     }
 
     private void drainOnClose() throws InterruptedException {
@@ -300,6 +353,18 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
     }
 
     private void commit(boolean sync, Collection<TopicPartition> tps) {
+        if (exactlyOnce) {
+            // every partition's offsets: the transaction holds outputs of all of them
+            commitTransaction();
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = changedOffsets(tps);
+        lastCommitNanos = System.nanoTime();
+        if (offsets.isEmpty()) return;
+        commitNow(sync, offsets);
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> changedOffsets(Collection<TopicPartition> tps) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : tps) {
             PartitionState ps = partitions.get(tp);
@@ -309,8 +374,10 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
             OffsetAndMetadata om = new OffsetAndMetadata(offset.getAsLong(), ps.tracker.commitMetadata());
             if (!om.equals(ps.lastCommitted)) offsets.put(tp, om);
         }
-        lastCommitNanos = System.nanoTime();
-        if (offsets.isEmpty()) return;
+        return offsets;
+    }
+
+    private void commitNow(boolean sync, Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (sync) {
             try {
                 consumer.commitSync(offsets);
@@ -504,7 +571,14 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
             terminal(w, e, DeadLetters.Reason.OUTPUT_REJECTED);
             return;
         }
-        send(new ProducerRecord<>(s.outputTopic(), null, w.raw.key(), value, headers), () -> {
+        ProducerRecord<byte[], byte[]> output = new ProducerRecord<>(s.outputTopic(), null, w.raw.key(), value, headers);
+        if (exactlyOnce) {
+            w.outputs = List.of(output);
+            w.onWritten = List.of(metrics.outputs::increment);
+            done.add(w);
+            return;
+        }
+        send(output, () -> {
             metrics.outputs.increment();
             done.add(w);
         }, e -> {
@@ -531,6 +605,12 @@ public final class AsyncProcessor<K, V, R> implements AutoCloseable {
             counters.add(metrics.fallbacks::increment);
         }
         assert !records.isEmpty() : "settings require a dead-letter topic or the fallback";
+        if (exactlyOnce) {
+            w.outputs = records;
+            w.onWritten = counters;
+            done.add(w);
+            return;
+        }
         AtomicInteger left = new AtomicInteger(records.size());
         for (int i = 0; i < records.size(); i++) {
             ProducerRecord<byte[], byte[]> record = records.get(i);

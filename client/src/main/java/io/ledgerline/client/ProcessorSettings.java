@@ -26,6 +26,7 @@ import java.util.Objects;
  *                             above the lowest incomplete offset records may start
  * @param revocationTimeout    how long a revoked partition's records may still finish before they are abandoned
  * @param closeTimeout         the same for {@link AsyncProcessor#close()}
+ * @param transactionalId      null (at-least-once), or the producer's transactional.id of the exactly-once mode
  */
 public record ProcessorSettings<K, V, R>(
         Map<String, Object> consumerConfig,
@@ -50,7 +51,8 @@ public record ProcessorSettings<K, V, R>(
         int commitMetadataBytesMax,
         Duration revocationTimeout,
         Duration closeTimeout,
-        Duration pollTimeout) {
+        Duration pollTimeout,
+        String transactionalId) {
 
     /** Defaults: in-flight 256, buffer 4 × in-flight, call timeout 30 s, {@link RetryPolicy#DEFAULT}, budget 10 % + 100. */
     public static final class Builder<K, V, R> {
@@ -79,6 +81,7 @@ public record ProcessorSettings<K, V, R>(
         private Duration closeTimeout = Duration.ofSeconds(30);
         private Duration pollTimeout = Duration.ofMillis(50);
         private MeterRegistry meterRegistry;
+        private String transactionalId;
 
         Builder(Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Serializer<R> outputSerializer) {
             this.keyDeserializer = Objects.requireNonNull(keyDeserializer, "keyDeserializer");
@@ -108,6 +111,12 @@ public record ProcessorSettings<K, V, R>(
         public Builder<K, V, R> closeTimeout(Duration d) { this.closeTimeout = d; return this; }
         public Builder<K, V, R> pollTimeout(Duration d) { this.pollTimeout = d; return this; }
         public Builder<K, V, R> meterRegistry(MeterRegistry r) { this.meterRegistry = r; return this; }
+        /**
+         * Exactly-once mode: outputs, dead letters, fallbacks and the input offsets are written in one transaction
+         * per commit interval, with this transactional.id. Keep it stable across restarts of one processor instance
+         * (and unique among instances), so a restart fences and aborts what a crashed instance left open.
+         */
+        public Builder<K, V, R> exactlyOnce(String transactionalId) { this.transactionalId = transactionalId; return this; }
         /** Extra consumer settings (security, fetch sizes, ...); the processor's own ones cannot be overridden. */
         public Builder<K, V, R> consumerConfig(Map<String, ?> config) { consumer.putAll(config); return this; }
         /** Extra producer settings; acks=all and idempotence are the defaults, serializers are the processor's. */
@@ -135,6 +144,9 @@ public record ProcessorSettings<K, V, R>(
             requirePositive(pollTimeout, "pollTimeout");
             require(closeTimeout != null && !closeTimeout.isNegative(), "closeTimeout must not be negative");
             OffsetTracker.windowOffsetsFor(commitMetadataBytesMax);
+            require(transactionalId == null || !transactionalId.isBlank(), "exactlyOnce needs a non-blank transactional.id");
+            require(transactionalId == null || !producer.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG),
+                    "set the transactional.id with exactlyOnce(...), not in producerConfig");
             Object autoCommit = consumer.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
             require(autoCommit == null || "false".equals(String.valueOf(autoCommit)),
                     "enable.auto.commit must stay false: the processor commits an offset only after its output is acknowledged");
@@ -150,6 +162,8 @@ public record ProcessorSettings<K, V, R>(
             c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            // exactly-once reads only committed input (inputs written by transactions that aborted are not records)
+            if (transactionalId != null) c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             Map<String, Object> p = new HashMap<>(producer);
             p.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
             p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -157,10 +171,11 @@ public record ProcessorSettings<K, V, R>(
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            if (transactionalId != null) p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             return new ProcessorSettings<>(Map.copyOf(c), Map.copyOf(p), groupId, inputTopics, outputTopic, dlqTopic, fallback,
                     function, keyDeserializer, valueDeserializer, outputSerializer, ordering, maxInFlight, buffered,
                     callTimeout, retryPolicy, retryBudget != null ? retryBudget : new RetryBudget(0.1, 100), classifier,
-                    commitInterval, commitMetadataBytesMax, revocationTimeout, closeTimeout, pollTimeout);
+                    commitInterval, commitMetadataBytesMax, revocationTimeout, closeTimeout, pollTimeout, transactionalId);
         }
 
         /** Checks the settings and creates the processor's consumer and producer; {@link AsyncProcessor#start()} runs it. */

@@ -2,7 +2,10 @@ package io.ledgerline.client;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
+
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * One input record from poll to done. The poll thread creates it and reads the done ones back; the attempt
@@ -20,6 +23,12 @@ final class Work {
     final Object orderKey;
     volatile ConsumerRecord<?, ?> typed;
     volatile int attempts;
+    /**
+     * Exactly-once mode only: the records to write for this input (output, or dead letter and/or fallback) and the
+     * meters to count them; the poll thread writes them in its open transaction.
+     */
+    volatile List<ProducerRecord<byte[], byte[]>> outputs;
+    volatile List<Runnable> onWritten;
     /** Ended without an output (revoked or closing): not done, so never committed. */
     volatile boolean abandoned;
 

@@ -11,8 +11,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Commit after produce: the processor (a child JVM) is SIGKILLed mid-stream three times, at random amounts of
- * progress, and restarted; in the end every input has at least one output or dead letter, never none
- * (at-least-once: the records under way at a kill may come out twice).
+ * The processor (a child JVM) is SIGKILLed mid-stream three times, at random amounts of progress, and restarted.
+ * Default mode (commit after produce): in the end every input has at least one output or dead letter, never none
+ * (the records under way or done since the last commit at a kill may come out twice). Exactly-once mode (one
+ * transactional.id across the restarts): read_committed sees exactly one output or dead letter per input.
  */
 @ExtendWith(SharedBroker.class)
 class ProcessorKilledMidStreamTest {
@@ -38,14 +42,17 @@ class ProcessorKilledMidStreamTest {
     private static final int RECORDS = 3_000;
     private static final int KILLS = 3;
 
-    @Test
-    void everyInputYieldsAnOutputOrADeadLetterAfterRepeatedSigkills(BrokerTarget broker) throws Exception {
-        long seed = Seeds.seed("ProcessorKilledMidStreamTest");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void everyInputYieldsAnOutputOrADeadLetterAfterRepeatedSigkills(String mode, BrokerTarget broker) throws Exception {
+        long seed = Seeds.seed("ProcessorKilledMidStreamTest." + mode);
+        boolean exactlyOnce = mode.equals("exactly-once");
         Random random = new Random(seed);
         String in = Clients.uniqueTopic("proc-kill-in");
         String out = Clients.uniqueTopic("proc-kill-out");
         String dlq = Clients.uniqueTopic("proc-kill-dlq");
         String group = Clients.uniqueTopic("proc-kill");
+        String transactionalId = exactlyOnce ? group + "-0" : null;
         Set<String> inputs = new HashSet<>();
         try (Admin admin = Clients.admin(broker)) {
             Processors.createTopics(admin, in, out, dlq, PARTITIONS);
@@ -62,7 +69,7 @@ class ProcessorKilledMidStreamTest {
             for (int kill = 1; kill <= KILLS; kill++) {
                 long target = progress + 200 + random.nextInt(500);
                 try (ChildProcessorApp child = new ChildProcessorApp(broker.bootstrapServers(), group, in, out, dlq,
-                        random.nextLong())) {
+                        random.nextLong(), transactionalId)) {
                     assertThat(child.awaitAssigned(Clients.PATIENCE)).as("child processor joined").isTrue();
                     await("kill " + kill + ": outputs reach " + target).atMost(Clients.PATIENCE.multipliedBy(2))
                             .until(() -> written(admin, out, dlq) >= target);
@@ -72,16 +79,19 @@ class ProcessorKilledMidStreamTest {
                 progress = written(admin, out, dlq);
                 System.out.printf("[it] kill %d after %d outputs and dead letters%n", kill, progress);
             }
-            try (ChildProcessorApp child = new ChildProcessorApp(broker.bootstrapServers(), group, in, out, dlq, random.nextLong())) {
+            try (ChildProcessorApp child = new ChildProcessorApp(broker.bootstrapServers(), group, in, out, dlq, random.nextLong(),
+                    transactionalId)) {
                 assertThat(child.awaitAssigned(Clients.PATIENCE)).isTrue();
                 Processors.awaitCommittedToEnd(admin, group, in, PARTITIONS);
                 assertThat(child.failed()).isFalse();
             }
-            long total = written(admin, out, dlq);
-            List<ConsumerRecord<byte[], byte[]>> outputs = Processors.awaitRecords(broker, out, PARTITIONS,
-                    (int) (total - end(admin, new TopicPartition(dlq, 0))));
-            List<ConsumerRecord<byte[], byte[]>> dead = Processors.awaitRecords(broker, dlq, 1,
-                    (int) end(admin, new TopicPartition(dlq, 0)));
+            List<ConsumerRecord<byte[], byte[]>> outputs;
+            List<ConsumerRecord<byte[], byte[]>> dead;
+            try (KafkaConsumer<byte[], byte[]> reader = Clients.consumer(broker,
+                    Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, exactlyOnce ? "read_committed" : "read_uncommitted"))) {
+                outputs = Clients.readAll(reader, Clients.partitions(out, PARTITIONS));
+                dead = Clients.readAll(reader, List.of(new TopicPartition(dlq, 0)));
+            }
             Map<String, Integer> times = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : outputs) {
                 String v = string(r.value());
@@ -106,8 +116,15 @@ class ProcessorKilledMidStreamTest {
             assertThat(missing).as("inputs without an output or dead letter (seed %d)", seed).isEmpty();
             assertThat(times.keySet()).isEqualTo(inputs);
             long repeated = times.values().stream().filter(n -> n > 1).count();
-            System.out.printf("[it] %d inputs, %d outputs + dead letters, %d inputs written more than once%n",
-                    inputs.size(), outputs.size() + dead.size(), repeated);
+            System.out.printf("[it] %s: %d inputs, %d outputs + dead letters, %d inputs written more than once%n",
+                    mode, inputs.size(), outputs.size() + dead.size(), repeated);
+            if (exactlyOnce) {
+                // what the kills left in aborted transactions (read_uncommitted sees it): the kills hit open transactions
+                System.out.printf("[it] exactly-once: %d records in the output and dead-letter logs, committed or aborted%n",
+                        written(admin, out, dlq));
+                assertThat(repeated).as("inputs with more than one committed output or dead letter (seed %d)", seed).isZero();
+                assertThat(outputs.size() + dead.size()).isEqualTo(RECORDS);
+            }
         }
     }
 
