@@ -30,6 +30,15 @@ class ProcessorSettingsTest {
                 .containsEntry("fetch.max.bytes", 1024);
         assertThat(s.producerConfig()).containsEntry("acks", "all").containsEntry("bootstrap.servers", "127.0.0.1:1");
         assertThat(s.maxBufferedRecords()).isEqualTo(1024);
+        assertThat(s.consumerConfig()).doesNotContainKey("isolation.level");
+        assertThat(s.producerConfig()).doesNotContainKey("transactional.id");
+    }
+
+    @Test
+    void exactlyOnceMakesTheProducerTransactionalAndTheConsumerReadCommitted() {
+        ProcessorSettings<String, String, String> s = valid().exactlyOnce("enricher-0").settings();
+        assertThat(s.producerConfig()).containsEntry("transactional.id", "enricher-0");
+        assertThat(s.consumerConfig()).containsEntry("isolation.level", "read_committed");
     }
 
     @Test
@@ -46,5 +55,8 @@ class ProcessorSettingsTest {
                 .hasMessageContaining("revocationTimeout");
         assertThatThrownBy(() -> valid().commitMetadataBytesMax(5).settings()).hasMessageContaining("commitMetadataBytesMax");
         assertThatThrownBy(() -> valid().groupId(" ").settings()).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> valid().exactlyOnce(" ").settings()).hasMessageContaining("transactional.id");
+        assertThatThrownBy(() -> valid().exactlyOnce("t").producerConfig(Map.of("transactional.id", "u")).settings())
+                .hasMessageContaining("exactlyOnce(...)");
     }
 }
