@@ -1,0 +1,54 @@
+package io.ledgerline.schema;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compatibility of a new schema with a subject's earlier versions, by Avro's own
+ * {@link SchemaCompatibility} (the rules Confluent applies to Avro: reader/writer resolution of the
+ * specification, so adding a field needs a default for BACKWARD, removing one needs a default for FORWARD,
+ * int→long→float→double and string↔bytes promote, enum symbols may only be added for BACKWARD).
+ */
+public final class Compatibility {
+    private Compatibility() {
+    }
+
+    /**
+     * The incompatibilities of {@code candidate} under {@code level}, empty when it is compatible.
+     *
+     * @param earlier the subject's live versions, oldest first; non-transitive levels use only the last
+     */
+    public static List<String> check(CompatibilityLevel level, ParsedSchema candidate, List<ParsedSchema> earlier) {
+        List<String> messages = new ArrayList<>();
+        if (level == CompatibilityLevel.NONE || earlier.isEmpty()) {
+            return messages;
+        }
+        List<ParsedSchema> against = level.transitive ? earlier : earlier.subList(earlier.size() - 1, earlier.size());
+        // Newest first, so the first message concerns the version the user most likely evolved from.
+        for (int i = against.size() - 1; i >= 0; i--) {
+            ParsedSchema previous = against.get(i);
+            if (level.backward) {
+                describe(candidate.avro(), previous.avro(), "BACKWARD", messages);
+            }
+            if (level.forward) {
+                describe(previous.avro(), candidate.avro(), "FORWARD", messages);
+            }
+        }
+        return messages;
+    }
+
+    private static void describe(Schema reader, Schema writer, String direction, List<String> messages) {
+        SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
+            messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
+                    + direction + ": the " + (direction.equals("BACKWARD") ? "new" : "old") + " schema cannot read data"
+                    + " written with the " + (direction.equals("BACKWARD") ? "old" : "new") + " one: "
+                    + incompatibility.getMessage() + "', location:'" + incompatibility.getLocation() + "'}");
+        }
+    }
+}
