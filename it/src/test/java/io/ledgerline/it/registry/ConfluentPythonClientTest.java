@@ -7,14 +7,11 @@ import io.ledgerline.registry.RegistryServer;
 import io.ledgerline.registry.store.KafkaRecordLog;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,26 +59,13 @@ class ConfluentPythonClientTest extends SharedBrokerTest {
     }
 
     static Map<String, String> run(String url) throws Exception {
-        Path script = Files.createTempFile("confluent_python_client", ".py");
-        try (InputStream in = ConfluentPythonClientTest.class.getResourceAsStream("/registry/confluent_python_client.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        Path dir = Files.createTempDirectory("confluent-python-client");
         try {
-            Process p = new ProcessBuilder(PYTHON, script.toString(), url).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the client finished").isTrue();
-            System.out.println("[it] confluent-kafka-python SchemaRegistryClient:\n" + out);
-            assertThat(p.exitValue()).as("the client's exit status; its output:\n%s", out).isZero();
-            Map<String, String> steps = new LinkedHashMap<>();
-            for (String line : out.split("\n")) {
-                int colon = line.indexOf(": ");
-                if (colon > 0) {
-                    steps.put(line.substring(0, colon), line.substring(colon + 2));
-                }
-            }
-            return steps;
+            Path script = ClientScript.copy("confluent_python_client.py", dir);
+            return ClientScript.steps(ClientScript.run(List.of(PYTHON, script.toString(), url), dir.toFile()));
         } finally {
-            Files.deleteIfExists(script);
+            Files.deleteIfExists(dir.resolve("confluent_python_client.py"));
+            Files.deleteIfExists(dir);
         }
     }
 }
