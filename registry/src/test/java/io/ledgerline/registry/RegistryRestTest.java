@@ -5,6 +5,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static io.ledgerline.registry.RestClient.schemaBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -307,5 +310,34 @@ class RegistryRestTest {
         assertThat(rest.post("/subjects/legacy-value", schemaBody(V1)).json().get("id").asInt()).isEqualTo(41);
         assertThat(register("legacy-value", V1)).as("its own schema, not a new version").isEqualTo(41);
         assertThat(register("other", V2)).as("new ids continue after Confluent's").isEqualTo(42);
+    }
+
+    @Test
+    void concurrentRegistrationsGetDistinctIdsAndDenseVersions() throws Exception {
+        rest.put("/config", "{\"compatibility\":\"NONE\"}");
+        int threads = 8;
+        int each = 10;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> ids = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < each; i++) {
+                    String schema = "{\"type\":\"record\",\"name\":\"R" + t + "_" + i + "\",\"fields\":[]}";
+                    ids.add(pool.submit(() -> register("shared", schema)));
+                }
+            }
+            java.util.Set<Integer> distinct = new java.util.TreeSet<>();
+            for (var f : ids) {
+                distinct.add(f.get());
+            }
+            assertThat(distinct).hasSize(threads * each);
+            assertThat(distinct).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, threads * each).boxed().toList());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rest.get("/subjects/shared/versions").json()).hasSize(threads * each);
+        try (Registry restarted = Registry.start(log.copy())) {
+            assertThat(restarted.digest()).isEqualTo(registry.digest());
+        }
     }
 }
