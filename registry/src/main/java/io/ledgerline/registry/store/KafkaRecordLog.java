@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -43,6 +44,8 @@ public final class KafkaRecordLog implements RecordLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRecordLog.class);
     /** Confluent's default topic name, so existing tools and copies of Confluent's topic line up. */
     public static final String DEFAULT_TOPIC = "_schemas";
+    /** Pause between retries of a retriable error (a topic whose metadata has not reached the broker yet). */
+    private static final long RETRY_BACKOFF_MS = 100;
 
     private final String bootstrap;
     private final TopicPartition partition;
@@ -121,7 +124,13 @@ public final class KafkaRecordLog implements RecordLog {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     replay.accept(SchemasRecord.decode(r.key(), r.value()));
                 }
-                long position = consumer.position(partition);
+                long position;
+                try {
+                    position = consumer.position(partition, Duration.ofSeconds(1));
+                } catch (RetriableException e) {
+                    // The broker is away (or the topic's metadata not there yet): writers time out, reading goes on.
+                    continue;
+                }
                 synchronized (this) {
                     replayedUpTo = position;
                     notifyAll();
@@ -167,20 +176,39 @@ public final class KafkaRecordLog implements RecordLog {
     @Override
     public void catchUp() throws StoreException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long end;
-        try {
-            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
-        } catch (ExecutionException e) {
-            throw new StoreException(StoreException.STORE_ERROR, "cannot read the end of " + partition.topic() + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreException(StoreException.TIMEOUT, "reading the end of " + partition.topic() + " timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException(StoreException.STORE_ERROR, "interrupted", e);
+        awaitReplayed(endOffset(deadline), deadline);
+    }
+
+    /**
+     * The partition's end offset. Retriable errors are retried until the deadline: on Apache Kafka a topic just
+     * created is unknown to ListOffsets until its metadata has reached the broker.
+     */
+    private long endOffset(long deadlineNanos) throws StoreException {
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            try {
+                return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                        .get(Math.max(1, left), TimeUnit.NANOSECONDS).offset();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() >= deadlineNanos) {
+                    throw new StoreException(e.getCause() instanceof RetriableException ? StoreException.TIMEOUT
+                            : StoreException.STORE_ERROR, "cannot read the end of " + partition.topic() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new StoreException(StoreException.TIMEOUT, "reading the end of " + partition.topic()
+                        + " timed out after " + timeout.toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(StoreException.STORE_ERROR, "interrupted", e);
+            }
+            try {
+                Thread.sleep(RETRY_BACKOFF_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(StoreException.STORE_ERROR, "interrupted", e);
+            }
         }
-        awaitReplayed(end, deadline);
     }
 
     private synchronized void awaitReplayed(long offset, long deadlineNanos) throws StoreException {
