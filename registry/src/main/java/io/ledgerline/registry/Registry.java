@@ -98,6 +98,15 @@ public final class Registry implements AutoCloseable {
      * compatibility check against the subject's live versions.
      */
     public int register(String subject, String type, String text, boolean normalize) throws RegistryException, StoreException {
+        return register(subject, type, text, normalize, null, null);
+    }
+
+    /**
+     * Registers, as above; with {@code importId} (and optionally {@code importVersion}) in IMPORT mode the
+     * schema keeps the id (and version) it had in the registry it comes from, without a compatibility check.
+     */
+    public int register(String subject, String type, String text, boolean normalize, Integer importId,
+                        Integer importVersion) throws RegistryException, StoreException {
         ParsedSchema schema = parse(type, text, normalize);
         writeLock.lock();
         try {
@@ -106,18 +115,41 @@ public final class Registry implements AutoCloseable {
             synchronized (state) {
                 List<Version> live = state.versions(subject, false);
                 for (Version v : live) {
-                    if (v.type() == schema.type() && sameSchema(v.id(), schema)) {
+                    if (v.type() == schema.type() && sameSchema(v.id(), schema)
+                            && (importId == null || importId == v.id())) {
                         return v.id();
                     }
                 }
-                List<String> messages = Compatibility.check(state.levelFor(subject), schema, parsedAll(live));
-                if (!messages.isEmpty()) {
-                    throw new RegistryException(409, RegistryException.INCOMPATIBLE_SCHEMA, "Schema being registered is"
-                            + " incompatible with an earlier schema for subject \"" + subject + "\", details: " + messages);
+                RegistryState.Mode mode = state.modeFor(subject);
+                if (mode == RegistryState.Mode.READONLY) {
+                    throw RegistryException.readOnly(subject);
                 }
-                int id = state.idOf(schema.type(), schema.canonical()).orElse(state.nextId());
+                if (importId != null && mode != RegistryState.Mode.IMPORT) {
+                    throw RegistryException.notPermitted("Subject " + subject + " in context  is not in import mode");
+                }
+                if (importId == null && mode != RegistryState.Mode.READWRITE) {
+                    throw RegistryException.notPermitted("Subject " + subject + " in context  is not in read-write mode");
+                }
                 var all = state.versionsOf(subject);
                 int version = all.isEmpty() ? 1 : all.lastKey() + 1;
+                int id;
+                if (importId != null) {
+                    id = importedId(schema, importId);
+                    if (importVersion != null) {
+                        if (importVersion < 1 || all.containsKey(importVersion)) {
+                            throw RegistryException.notPermitted("version " + importVersion + " of subject " + subject
+                                    + " cannot be imported: it is not a free version number");
+                        }
+                        version = importVersion;
+                    }
+                } else {
+                    List<String> messages = Compatibility.check(state.levelFor(subject), schema, parsedAll(live));
+                    if (!messages.isEmpty()) {
+                        throw new RegistryException(409, RegistryException.INCOMPATIBLE_SCHEMA, "Schema being registered is"
+                                + " incompatible with an earlier schema for subject \"" + subject + "\", details: " + messages);
+                    }
+                    id = state.idOf(schema.type(), schema.canonical()).orElse(state.nextId());
+                }
                 record = new SchemasRecord.SchemaVersion(subject, version, id, schema.type(), schema.canonical(), false);
             }
             log.append(List.of(record));
@@ -129,6 +161,24 @@ public final class Registry implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** An imported id must be free or already name this schema; the schema must not have another id. */
+    private int importedId(ParsedSchema schema, int importId) throws RegistryException {
+        if (importId < 1) {
+            throw new RegistryException(422, RegistryException.ID_DOES_NOT_MATCH, "an imported id must be 1 or more, not "
+                    + importId);
+        }
+        Optional<Integer> known = state.idOf(schema.type(), schema.canonical());
+        if (known.isPresent() && known.get() != importId) {
+            throw new RegistryException(422, RegistryException.ID_DOES_NOT_MATCH, "Schema already registered with id "
+                    + known.get() + " instead of input id " + importId);
+        }
+        if (known.isEmpty() && state.id(importId).isPresent()) {
+            throw new RegistryException(422, RegistryException.ID_DOES_NOT_MATCH, "Overwrite new schema with id "
+                    + importId + " is not permitted.");
+        }
+        return importId;
     }
 
     /** Whether the schema of {@code id} is {@code schema}, comparing canonical texts (the stored text may be foreign). */
@@ -228,11 +278,15 @@ public final class Registry implements AutoCloseable {
             SchemasRecord record;
             Version target;
             synchronized (state) {
+                // Confluent's order: not found and already soft-deleted first, then the mode, then the rest.
                 // "latest" is the latest live version for a soft delete, the latest of all for a permanent one.
                 target = find(subject, v, v != -1 || permanent);
                 if (target.deleted() && !permanent) {
                     throw new RegistryException(404, RegistryException.VERSION_SOFT_DELETED, "Subject '" + subject
                             + "' Version " + v + " was soft deleted.Set permanent=true to delete permanently");
+                }
+                if (state.modeFor(subject) == RegistryState.Mode.READONLY) {
+                    throw RegistryException.readOnly(subject);
                 }
                 if (permanent && !target.deleted()) {
                     throw new RegistryException(404, RegistryException.VERSION_NOT_SOFT_DELETED, "Subject '" + subject
@@ -253,10 +307,13 @@ public final class Registry implements AutoCloseable {
         }
     }
 
-    /** A permanent delete of a subject's last version also removes its config, as on Confluent. */
+    /** A permanent delete of a subject's last version also removes its config and mode, as on Confluent. */
     private void configRemoval(String subject, List<SchemasRecord> records) {
         if (read(s -> s.subjectLevel(subject)).isPresent()) {
             records.add(new SchemasRecord.Config(subject, null));
+        }
+        if (read(s -> s.subjectMode(subject)).isPresent()) {
+            records.add(new SchemasRecord.Mode(subject, null));
         }
     }
 
@@ -273,11 +330,15 @@ public final class Registry implements AutoCloseable {
                     throw RegistryException.subjectNotFound(subject);
                 }
                 List<Version> live = state.versions(subject, false);
+                if (!permanent && live.isEmpty()) {
+                    throw new RegistryException(404, RegistryException.SUBJECT_SOFT_DELETED, "Subject '" + subject
+                            + "' was soft deleted.Set permanent=true to delete permanently");
+                }
+                // Confluent's order: not found and already soft-deleted first, then the mode, then the rest.
+                if (state.modeFor(subject) == RegistryState.Mode.READONLY) {
+                    throw RegistryException.readOnly(subject);
+                }
                 if (!permanent) {
-                    if (live.isEmpty()) {
-                        throw new RegistryException(404, RegistryException.SUBJECT_SOFT_DELETED, "Subject '" + subject
-                                + "' was soft deleted.Set permanent=true to delete permanently");
-                    }
                     live.forEach(v -> deleted.add(v.version()));
                     records.add(new SchemasRecord.DeleteSubject(subject, live.get(live.size() - 1).version()));
                 } else {
@@ -394,6 +455,68 @@ public final class Registry implements AutoCloseable {
             List<Version> upTo = live.stream().filter(x -> x.version() <= target.version()).toList();
             List<String> messages = Compatibility.check(state.levelFor(subject), schema, parsedAll(upTo));
             return new CompatibilityResult(messages.isEmpty(), messages);
+        }
+    }
+
+    // ---- modes ----
+
+    /** The mode of a subject ({@code subject} null: the global one); 40409 if it has none of its own. */
+    public RegistryState.Mode mode(String subject, boolean defaultToGlobal) throws RegistryException {
+        if (subject == null) {
+            return read(RegistryState::globalMode);
+        }
+        Optional<RegistryState.Mode> own = read(s -> s.subjectMode(subject));
+        if (own.isPresent()) {
+            return own.get();
+        }
+        if (defaultToGlobal) {
+            return read(RegistryState::globalMode);
+        }
+        throw new RegistryException(404, RegistryException.SUBJECT_MODE_NOT_CONFIGURED, "Subject '" + subject
+                + "' does not have subject-level mode configured");
+    }
+
+    /**
+     * Sets a mode. IMPORT is refused while live subjects exist in its scope (the subject, or any for the
+     * global mode), unless {@code force}: imported ids must not meet ids given here.
+     */
+    public RegistryState.Mode setMode(String subject, String mode, boolean force) throws RegistryException, StoreException {
+        RegistryState.Mode parsed;
+        try {
+            parsed = RegistryState.Mode.valueOf(mode == null ? "" : mode.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(422, RegistryException.INVALID_MODE,
+                    "Invalid mode. Valid values are READWRITE, READONLY and IMPORT.");
+        }
+        writeLock.lock();
+        try {
+            log.catchUp();
+            synchronized (state) {
+                boolean occupied = subject == null ? !state.subjects(false).isEmpty()
+                        : !state.versions(subject, false).isEmpty();
+                RegistryState.Mode current = subject == null ? state.globalMode() : state.modeFor(subject);
+                if (parsed == RegistryState.Mode.IMPORT && current != RegistryState.Mode.IMPORT
+                        && !force && occupied) {
+                    throw RegistryException.notPermitted("Cannot import since found existing subjects");
+                }
+            }
+            log.append(List.of(new SchemasRecord.Mode(subject, parsed.name())));
+            return parsed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Removes a subject's mode; returns the one it had. */
+    public RegistryState.Mode deleteMode(String subject) throws RegistryException, StoreException {
+        writeLock.lock();
+        try {
+            log.catchUp();
+            RegistryState.Mode previous = mode(subject, true);
+            log.append(List.of(new SchemasRecord.Mode(subject, null)));
+            return previous;
+        } finally {
+            writeLock.unlock();
         }
     }
 

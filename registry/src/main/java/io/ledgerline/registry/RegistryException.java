@@ -13,10 +13,14 @@ public final class RegistryException extends Exception {
     public static final int VERSION_SOFT_DELETED = 40406;
     public static final int VERSION_NOT_SOFT_DELETED = 40407;
     public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
+    public static final int SUBJECT_MODE_NOT_CONFIGURED = 40409;
     public static final int INCOMPATIBLE_SCHEMA = 40901;
     public static final int INVALID_SCHEMA = 42201;
     public static final int INVALID_VERSION = 42202;
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
+    public static final int INVALID_MODE = 42204;
+    public static final int OPERATION_NOT_PERMITTED = 42205;
+    public static final int ID_DOES_NOT_MATCH = 42207;
 
     private final int status;
     private final int errorCode;
@@ -54,6 +58,15 @@ public final class RegistryException extends Exception {
     static RegistryException invalidVersion(String version) {
         return new RegistryException(422, INVALID_VERSION, "The specified version '" + version + "' is not a valid"
                 + " version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    }
+
+    static RegistryException notPermitted(String message) {
+        return new RegistryException(422, OPERATION_NOT_PERMITTED, message);
+    }
+
+    /** Confluent's wording, with the default context (printed as an empty string). */
+    static RegistryException readOnly(String subject) {
+        return notPermitted("Subject " + subject + " in context  is in read-only mode");
     }
 
     static RegistryException invalidSchema(String message) {

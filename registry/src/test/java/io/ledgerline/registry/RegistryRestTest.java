@@ -340,4 +340,61 @@ class RegistryRestTest {
             assertThat(restarted.digest()).isEqualTo(registry.digest());
         }
     }
+
+    @Test
+    void readOnlyModeRefusesWritesButReRegisteringAnExistingSchemaSucceeds() {
+        assertThat(rest.get("/mode").body()).isEqualTo("{\"mode\":\"READWRITE\"}");
+        register("s", V1);
+        assertThat(rest.put("/mode", "{\"mode\":\"READONLY\"}").body()).isEqualTo("{\"mode\":\"READONLY\"}");
+        RestClient.Answer refused = rest.post("/subjects/s/versions", schemaBody(V2));
+        assertError(refused, 422, 42205);
+        assertThat(refused.json().get("message").asText()).isEqualTo("Subject s in context  is in read-only mode");
+        assertThat(register("s", V1)).as("an existing schema is found, not written").isEqualTo(1);
+        assertError(rest.delete("/subjects/s/versions/1"), 422, 42205);
+        assertError(rest.delete("/subjects/s"), 422, 42205);
+        assertThat(rest.get("/subjects/s/versions/1").status()).as("reads go on").isEqualTo(200);
+
+        // A subject's own mode wins over the global one.
+        assertError(rest.get("/mode/s"), 404, 40409);
+        assertThat(rest.get("/mode/s?defaultToGlobal=true").body()).isEqualTo("{\"mode\":\"READONLY\"}");
+        rest.put("/mode/s", "{\"mode\":\"READWRITE\"}");
+        assertThat(register("s", V2)).isEqualTo(2);
+        assertError(rest.post("/subjects/t/versions", schemaBody(V1)), 422, 42205);
+        assertThat(rest.delete("/mode/s").body()).isEqualTo("{\"mode\":\"READWRITE\"}");
+        assertError(rest.post("/subjects/s/versions", schemaBody(BREAKING.replace("age", "other"))), 422, 42205);
+        rest.put("/mode", "{\"mode\":\"readwrite\"}");
+        assertThat(rest.get("/mode").body()).isEqualTo("{\"mode\":\"READWRITE\"}");
+    }
+
+    @Test
+    void invalidModes() {
+        assertError(rest.put("/mode", "{\"mode\":\"SIDEWAYS\"}"), 422, 42204);
+        assertError(rest.put("/mode", "{}"), 422, 42204);
+        assertError(rest.put("/mode/s", "{\"mode\":7}"), 422, 42204);
+        assertError(rest.put("/mode", "{\"mode\":"), 400, 400);
+        assertThat(rest.get("/mode").body()).isEqualTo("{\"mode\":\"READWRITE\"}");
+    }
+
+    @Test
+    void importModeKeepsTheIdsAndVersionsOfAnotherRegistry() {
+        register("s", V1);
+        assertError(rest.put("/mode", "{\"mode\":\"IMPORT\"}"), 422, 42205);
+        assertThat(rest.put("/mode/fresh", "{\"mode\":\"IMPORT\"}").status()).as("an empty subject may import").isEqualTo(200);
+        String imported = "{\"schema\":" + jsonString(V2) + ",\"id\":100,\"version\":5}";
+        RestClient.Answer a = rest.post("/subjects/fresh/versions", imported);
+        assertThat(a.json().get("id").asInt()).as(a.body()).isEqualTo(100);
+        assertThat(rest.get("/subjects/fresh/versions").body()).isEqualTo("[5]");
+        assertThat(rest.post("/subjects/fresh/versions", imported).json().get("id").asInt()).as("idempotent").isEqualTo(100);
+        // Not checked for compatibility in IMPORT mode, but ids must agree with what the registry has.
+        assertError(rest.post("/subjects/fresh/versions", "{\"schema\":" + jsonString(V1) + ",\"id\":7}"), 422, 42207);
+        assertError(rest.post("/subjects/fresh/versions", "{\"schema\":" + jsonString(BREAKING) + ",\"id\":100}"), 422, 42207);
+        assertError(rest.post("/subjects/fresh/versions", schemaBody(BREAKING)), 422, 42205);
+        assertError(rest.post("/subjects/s/versions", "{\"schema\":" + jsonString(BREAKING) + ",\"id\":200}"), 422, 42205);
+        assertError(rest.post("/subjects/fresh/versions", "{\"schema\":" + jsonString(BREAKING) + ",\"id\":\"x\"}"), 422, 42201);
+
+        assertThat(rest.put("/mode?force=true", "{\"mode\":\"IMPORT\"}").status()).isEqualTo(200);
+        rest.put("/mode", "{\"mode\":\"READWRITE\"}");
+        rest.delete("/mode/fresh");
+        assertThat(register("later", BREAKING)).as("new ids continue after the imported ones").isEqualTo(101);
+    }
 }

@@ -67,6 +67,14 @@ public final class RegistryHttp {
         router.delete("/config/:subject").blockingHandler(api.handle(
                 ctx -> api.ok(ctx, level(api.registry.deleteLevel(ctx.pathParam("subject")).name()))));
 
+        router.get("/mode").blockingHandler(api.handle(ctx -> api.ok(ctx, mode(api.registry.mode(null, false).name()))));
+        router.put("/mode").blockingHandler(api.handle(ctx -> api.putMode(ctx, null)));
+        router.get("/mode/:subject").blockingHandler(api.handle(ctx -> api.ok(ctx,
+                mode(api.registry.mode(ctx.pathParam("subject"), flag(ctx, "defaultToGlobal")).name()))));
+        router.put("/mode/:subject").blockingHandler(api.handle(ctx -> api.putMode(ctx, ctx.pathParam("subject"))));
+        router.delete("/mode/:subject").blockingHandler(api.handle(
+                ctx -> api.ok(ctx, mode(api.registry.deleteMode(ctx.pathParam("subject")).name()))));
+
         router.post("/compatibility/subjects/:subject/versions/:version").blockingHandler(api.handle(api::compatibility));
         router.post("/compatibility/subjects/:subject/versions").blockingHandler(api.handle(api::compatibilityAll));
 
@@ -125,6 +133,16 @@ public final class RegistryHttp {
         return JSON.createObjectNode().put("compatibilityLevel", level);
     }
 
+    private static ObjectNode mode(String mode) {
+        return JSON.createObjectNode().put("mode", mode);
+    }
+
+    private void putMode(RoutingContext ctx, String subject) throws RegistryException, StoreException, BadRequest {
+        JsonNode mode = body(ctx).get("mode");
+        ok(ctx, mode(registry.setMode(subject, mode != null && mode.isTextual() ? mode.asText() : null,
+                flag(ctx, "force")).name()));
+    }
+
     private static boolean flag(RoutingContext ctx, String name) {
         return Boolean.parseBoolean(ctx.request().getParam(name));
     }
@@ -154,7 +172,7 @@ public final class RegistryHttp {
     }
 
     /** The schema request body {@code {"schema": text, "schemaType": type, "references": [...]}}. */
-    private record SchemaRequest(String type, String schema) {
+    private record SchemaRequest(String type, String schema, Integer id, Integer version) {
     }
 
     private static SchemaRequest schemaRequest(RoutingContext ctx) throws BadRequest, RegistryException {
@@ -176,7 +194,20 @@ public final class RegistryHttp {
             throw new RegistryException(422, RegistryException.INVALID_SCHEMA,
                     "schema must be the schema's text as a JSON string, not " + schema.getNodeType());
         }
-        return new SchemaRequest(type == null || type.isNull() ? null : type.asText(), schema.asText());
+        return new SchemaRequest(type == null || type.isNull() ? null : type.asText(), schema.asText(),
+                optionalInt(body, "id"), optionalInt(body, "version"));
+    }
+
+    /** An optional integer field of a request body (absent, null or negative = not given, as Confluent reads -1). */
+    private static Integer optionalInt(JsonNode body, String field) throws RegistryException {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+            throw new RegistryException(422, RegistryException.INVALID_SCHEMA, field + " must be an integer, not " + node);
+        }
+        return node.asInt() < 0 ? null : node.asInt();
     }
 
     private static ObjectNode versionBody(Registry.SubjectVersion v) {
@@ -199,7 +230,8 @@ public final class RegistryHttp {
 
     private void register(RoutingContext ctx) throws RegistryException, StoreException, BadRequest {
         SchemaRequest request = schemaRequest(ctx);
-        int id = registry.register(ctx.pathParam("subject"), request.type(), request.schema(), flag(ctx, "normalize"));
+        int id = registry.register(ctx.pathParam("subject"), request.type(), request.schema(), flag(ctx, "normalize"),
+                request.id(), request.version());
         ok(ctx, JSON.createObjectNode().put("id", id));
     }
 

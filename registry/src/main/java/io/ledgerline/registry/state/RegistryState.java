@@ -35,6 +35,9 @@ public final class RegistryState {
     /** The level a registry without a global config applies (Confluent's default). */
     public static final CompatibilityLevel DEFAULT_LEVEL = CompatibilityLevel.BACKWARD;
 
+    /** Confluent's modes: READWRITE (default), READONLY (no writes), IMPORT (writes with given ids, no checks). */
+    public enum Mode { READWRITE, READONLY, IMPORT }
+
     /** A version of a subject as stored. */
     public record Version(String subject, int version, int id, SchemaType type, String schema, boolean deleted) {
     }
@@ -51,6 +54,8 @@ public final class RegistryState {
     private final Map<Integer, ParsedSchema> parsed = new HashMap<>();
     private final Map<String, CompatibilityLevel> subjectLevels = new TreeMap<>();
     private CompatibilityLevel globalLevel;
+    private final Map<String, Mode> subjectModes = new TreeMap<>();
+    private Mode globalMode;
     private int maxId;
     private long recordsIgnored;
 
@@ -70,6 +75,23 @@ public final class RegistryState {
                 subjectLevels.put(c.subject(), level.get());
             } else {
                 subjectLevels.remove(c.subject());
+            }
+        } else if (record instanceof SchemasRecord.Mode m) {
+            Mode mode = null;
+            if (m.mode() != null) {
+                try {
+                    mode = Mode.valueOf(m.mode());
+                } catch (IllegalArgumentException e) {
+                    recordsIgnored++;
+                    return;
+                }
+            }
+            if (m.subject() == null) {
+                globalMode = mode;
+            } else if (mode == null) {
+                subjectModes.remove(m.subject());
+            } else {
+                subjectModes.put(m.subject(), mode);
             }
         } else if (record instanceof SchemasRecord.DeleteSubject d) {
             for (Version v : new ArrayList<>(versionsOf(d.subject()).headMap(d.version(), true).values())) {
@@ -206,6 +228,18 @@ public final class RegistryState {
         return subjectLevel(subject).orElse(globalLevel());
     }
 
+    public Optional<Mode> subjectMode(String subject) {
+        return Optional.ofNullable(subjectModes.get(subject));
+    }
+
+    public Mode globalMode() {
+        return globalMode == null ? Mode.READWRITE : globalMode;
+    }
+
+    public Mode modeFor(String subject) {
+        return subjectMode(subject).orElse(globalMode());
+    }
+
     public long recordsIgnored() {
         return recordsIgnored;
     }
@@ -219,6 +253,8 @@ public final class RegistryState {
         subjects.forEach((name, versions) -> versions.values().forEach(v -> dump.append("V ").append(v).append('\n')));
         new TreeMap<>(ids).forEach((id, entry) -> dump.append("I ").append(entry).append('\n'));
         subjectLevels.forEach((s, level) -> dump.append("C ").append(s).append(' ').append(level).append('\n'));
+        subjectModes.forEach((s, mode) -> dump.append("M ").append(s).append(' ').append(mode).append('\n'));
+        dump.append("GM ").append(globalMode).append('\n');
         dump.append("G ").append(globalLevel).append("\nN ").append(nextId()).append('\n');
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(dump.toString().getBytes(StandardCharsets.UTF_8));

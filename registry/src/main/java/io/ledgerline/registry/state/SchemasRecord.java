@@ -20,10 +20,11 @@ import java.nio.charset.StandardCharsets;
  *                                                                            up to v are soft-deleted
  *   CLEAR_SUBJECT   {"keytype":"CLEAR_SUBJECT","subject":s,"magic":0}       {"subject":s,"version":v}: soft-deleted
  *                                                                            versions up to v are removed
+ *   MODE            {"keytype":"MODE","subject":s|null,"magic":0}           {"mode":"READONLY"}
  *   NOOP            {"keytype":"NOOP","magic":0}                             (Confluent's reader barrier)
  * </pre>
  * A SCHEMA tombstone is a permanent delete of that version; a CONFIG tombstone removes that config. Other key
- * types Confluent writes (MODE, CONTEXT, ASSOC) decode to {@link Ignored}: replay skips them and counts them.
+ * types Confluent writes (CONTEXT, ASSOC) decode to {@link Ignored}: replay skips them and counts them.
  */
 public sealed interface SchemasRecord {
     ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +39,10 @@ public sealed interface SchemasRecord {
 
     /** A compatibility level for a subject, or the global one when {@code subject} is null; level null = removed. */
     record Config(String subject, String compatibilityLevel) implements SchemasRecord {
+    }
+
+    /** A mode for a subject, or the global one when {@code subject} is null; mode null = removed. */
+    record Mode(String subject, String mode) implements SchemasRecord {
     }
 
     record DeleteSubject(String subject, int version) implements SchemasRecord {
@@ -76,6 +81,13 @@ public sealed interface SchemasRecord {
                 value = null;
             } else {
                 value.put("compatibilityLevel", c.compatibilityLevel());
+            }
+        } else if (record instanceof Mode m) {
+            key.put("keytype", "MODE").put("subject", m.subject()).put("magic", 0);
+            if (m.mode() == null) {
+                value = null;
+            } else {
+                value.put("mode", m.mode());
             }
         } else if (record instanceof DeleteSubject d) {
             key.put("keytype", "DELETE_SUBJECT").put("subject", d.subject()).put("magic", 0);
@@ -129,6 +141,14 @@ public sealed interface SchemasRecord {
                     JsonNode level = value.path("compatibilityLevel");
                     return level.isTextual() ? new Config(subject, level.asText())
                             : new Ignored("a CONFIG value without compatibilityLevel: " + value);
+                }
+                case "MODE" -> {
+                    if (value == null) {
+                        return new Mode(subject, null);
+                    }
+                    JsonNode mode = value.path("mode");
+                    return mode.isTextual() ? new Mode(subject, mode.asText())
+                            : new Ignored("a MODE value without mode: " + value);
                 }
                 case "DELETE_SUBJECT", "CLEAR_SUBJECT" -> {
                     if (subject == null || value == null || !value.path("version").canConvertToInt()) {
