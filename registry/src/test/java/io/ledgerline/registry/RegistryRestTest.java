@@ -397,4 +397,20 @@ class RegistryRestTest {
         rest.delete("/mode/fresh");
         assertThat(register("later", BREAKING)).as("new ids continue after the imported ones").isEqualTo(101);
     }
+
+    @Test
+    void referencedByIsEmptyForAVersionThatExists() {
+        register("s", V1);
+        assertThat(rest.get("/subjects/s/versions/1/referencedby").body()).isEqualTo("[]");
+        assertError(rest.get("/subjects/s/versions/2/referencedby"), 404, 40402);
+        assertError(rest.get("/subjects/nobody/versions/1/referencedby"), 404, 40401);
+        assertError(rest.get("/subjects/s/versions/x/referencedby"), 422, 42202);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedAndTheRegistryGoesOn() {
+        String huge = schemaBody("\"" + "x".repeat((int) io.ledgerline.registry.http.RegistryHttp.BODY_BYTES_MAX) + "\"");
+        assertError(rest.post("/subjects/s/versions", huge), 413, 413);
+        assertThat(register("s", V1)).isEqualTo(1);
+    }
 }

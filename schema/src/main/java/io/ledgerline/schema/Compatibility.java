@@ -42,13 +42,34 @@ public final class Compatibility {
         return messages;
     }
 
+    /**
+     * One message per incompatibility, in the shape Confluent's registry answers
+     * ({@code {errorType:'...', description:'...', additionalInfo:'...'}}) so people who read Confluent's
+     * messages read these; the description names the path and which schema (new or old) lacks what.
+     */
     private static void describe(Schema reader, Schema writer, String direction, List<String> messages) {
+        String readerRole = direction.equals("BACKWARD") ? "new" : "old";
+        String writerRole = direction.equals("BACKWARD") ? "old" : "new";
         SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
-            messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
-                    + direction + ": the " + (direction.equals("BACKWARD") ? "new" : "old") + " schema cannot read data"
-                    + " written with the " + (direction.equals("BACKWARD") ? "old" : "new") + " one: "
-                    + incompatibility.getMessage() + "', location:'" + incompatibility.getLocation() + "'}");
+            String path = incompatibility.getLocation();
+            String info = incompatibility.getMessage();
+            String description = switch (incompatibility.getType()) {
+                case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + info + "' at path '" + path + "' in the "
+                        + readerRole + " schema has no default value and is missing in the " + writerRole + " schema";
+                case TYPE_MISMATCH -> "The type (path '" + path + "') of a field in the " + readerRole
+                        + " schema does not match with the " + writerRole + " schema";
+                case NAME_MISMATCH -> "The name of the schema has changed (path '" + path + "')";
+                case MISSING_ENUM_SYMBOLS -> "The " + readerRole + " schema is missing enum symbols '" + info
+                        + "' at path '" + path + "' in the " + writerRole + " schema";
+                case MISSING_UNION_BRANCH -> "The " + readerRole + " schema is missing a type inside a union field"
+                        + " at path '" + path + "' in the " + writerRole + " schema";
+                case FIXED_SIZE_MISMATCH -> "The size of FIXED type field at path '" + path + "' in the "
+                        + readerRole + " schema does not match with the " + writerRole + " schema";
+                default -> info;
+            };
+            messages.add("{errorType:'" + incompatibility.getType() + "', description:'" + description
+                    + "', additionalInfo:'" + info + "', compatibility:'" + direction + "'}");
         }
     }
 }

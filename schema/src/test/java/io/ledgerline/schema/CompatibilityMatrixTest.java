@@ -79,6 +79,11 @@ class CompatibilityMatrixTest {
     void anIncompatibilityNamesTheFieldAndTheRule() throws Exception {
         List<String> messages = Compatibility.check(CompatibilityLevel.BACKWARD, avro(ADD_WITHOUT_DEFAULT), List.of(avro(V1)));
         assertThat(messages).hasSize(1);
-        assertThat(messages.get(0)).contains("READER_FIELD_MISSING_DEFAULT_VALUE").contains("b");
+        assertThat(messages.get(0)).isEqualTo("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field"
+                + " 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema',"
+                + " additionalInfo:'b', compatibility:'BACKWARD'}");
+        List<String> forward = Compatibility.check(CompatibilityLevel.FORWARD, avro(A_LONG), List.of(avro(V1)));
+        assertThat(forward).singleElement().asString().contains("TYPE_MISMATCH").contains("in the old schema does not"
+                + " match with the new schema");
     }
 }

@@ -50,6 +50,7 @@ public final class RegistryHttp {
         router.get("/subjects/:subject/versions/:version").blockingHandler(api.handle(api::getVersion));
         router.get("/subjects/:subject/versions/:version/schema").blockingHandler(api.handle(api::getVersionSchema));
         router.delete("/subjects/:subject/versions/:version").blockingHandler(api.handle(api::deleteVersion));
+        router.get("/subjects/:subject/versions/:version/referencedby").blockingHandler(api.handle(api::referencedBy));
         router.post("/subjects/:subject").blockingHandler(api.handle(api::lookup));
         router.delete("/subjects/:subject").blockingHandler(api.handle(api::deleteSubject));
 
@@ -247,6 +248,12 @@ public final class RegistryHttp {
 
     private void getVersionSchema(RoutingContext ctx) throws RegistryException {
         ok(ctx, registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), flag(ctx, "deleted")).schema());
+    }
+
+    /** No schema can reference another yet (references are refused), so a version that exists has none. */
+    private void referencedBy(RoutingContext ctx) throws RegistryException {
+        registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), flag(ctx, "deleted"));
+        ok(ctx, List.of());
     }
 
     private void deleteVersion(RoutingContext ctx) throws RegistryException, StoreException {
