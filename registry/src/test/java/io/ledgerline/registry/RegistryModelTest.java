@@ -1,6 +1,7 @@
 package io.ledgerline.registry;
 
 import io.ledgerline.registry.store.InMemoryRecordLog;
+import io.ledgerline.registry.store.RecordLog;
 import io.ledgerline.schema.Compatibility;
 import io.ledgerline.schema.CompatibilityLevel;
 import io.ledgerline.schema.InvalidSchemaException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * model written here from Confluent's rules; every answer must match. After the run a fresh registry replays
  * the log and must reach the same digest. Seeds: -Dledgerline.registry.seed=N reruns one; each run prints its.
  */
-class RegistryModelTest {
+public class RegistryModelTest {
     static final int STEPS = 1000;
     static final String[] SCHEMAS = {
             rec("{\"name\":\"a\",\"type\":\"int\"}"),
@@ -206,12 +208,20 @@ class RegistryModelTest {
     @MethodSource("seeds")
     void everyAnswerMatchesTheModelAndAReplayReachesTheSameDigest(long seed) throws Exception {
         System.out.println("RegistryModelTest seed " + seed + " (rerun: -Dledgerline.registry.seed=" + seed + ")");
-        Random random = new Random(seed);
         InMemoryRecordLog log = new InMemoryRecordLog();
+        run(seed, STEPS, log, log::copy);
+    }
+
+    /**
+     * The run of one seed over {@code log}, then a fresh registry over {@code replay} (the same records, from
+     * the start) must reach the same digest. The it module runs it over the _schemas topic of a real broker.
+     */
+    public static void run(long seed, int steps, RecordLog log, Supplier<RecordLog> replay) throws Exception {
+        Random random = new Random(seed);
         Model model = new Model();
         Map<String, Integer> kinds = new TreeMap<>();
         try (Registry registry = Registry.start(log)) {
-            for (int step = 0; step < STEPS; step++) {
+            for (int step = 0; step < steps; step++) {
                 String s = SUBJECTS[random.nextInt(SUBJECTS.length)];
                 int schema = random.nextInt(SCHEMAS.length);
                 int version = 1 + random.nextInt(4);
@@ -284,7 +294,7 @@ class RegistryModelTest {
                         ? List.of() : registry.versions(s, true);
                 assertThat(actual).as("seed %d: versions of %s", seed, s).isEqualTo(expected);
             }
-            try (Registry replayed = Registry.start(log.copy())) {
+            try (Registry replayed = Registry.start(replay.get())) {
                 assertThat(replayed.digest()).as("seed %d: a fresh replay", seed).isEqualTo(registry.digest());
             }
         }
