@@ -228,6 +228,21 @@ public final class Registry implements AutoCloseable {
         return out;
     }
 
+    /** Only the soft-deleted versions ({@code deletedOnly=true}); 40401 if the subject has no versions at all. */
+    public List<Integer> deletedVersions(String subject) throws RegistryException {
+        versions(subject, true);
+        return read(s -> s.versions(subject, true).stream().filter(Version::deleted).map(Version::version).toList());
+    }
+
+    /** Subjects whose versions are all soft-deleted ({@code deletedOnly=true}). */
+    public List<String> deletedSubjects(String prefix) {
+        return read(s -> {
+            List<String> live = s.subjects(false);
+            return s.subjects(true).stream().filter(n -> !live.contains(n))
+                    .filter(n -> prefix == null || n.startsWith(prefix)).toList();
+        });
+    }
+
     /**
      * Parses a version path parameter: {@code latest} or {@code -1} (the latest), or 1..2^31-1; returns -1 for
      * latest.

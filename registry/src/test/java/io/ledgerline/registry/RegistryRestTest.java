@@ -146,6 +146,7 @@ class RegistryRestTest {
         assertThat(rest.delete("/subjects/s/versions/1").body()).isEqualTo("1");
         assertThat(rest.get("/subjects/s/versions").body()).isEqualTo("[2]");
         assertThat(rest.get("/subjects/s/versions?deleted=true").body()).isEqualTo("[1,2]");
+        assertThat(rest.get("/subjects/s/versions?deletedOnly=true").body()).isEqualTo("[1]");
         assertError(rest.get("/subjects/s/versions/1"), 404, 40402);
         assertThat(rest.get("/subjects/s/versions/1?deleted=true").status()).isEqualTo(200);
         assertThat(rest.get("/schemas/ids/1").status()).as("a soft-deleted schema's id still resolves").isEqualTo(200);
@@ -159,6 +160,7 @@ class RegistryRestTest {
         assertThat(rest.delete("/subjects/s").body()).isEqualTo("[2]");
         assertThat(rest.get("/subjects").body()).isEqualTo("[]");
         assertThat(rest.get("/subjects?deleted=true").body()).isEqualTo("[\"s\"]");
+        assertThat(rest.get("/subjects?deletedOnly=true").body()).isEqualTo("[\"s\"]");
         assertError(rest.get("/subjects/s/versions"), 404, 40401);
         assertError(rest.delete("/subjects/s"), 404, 40404);
         assertThat(rest.delete("/subjects/s?permanent=true").body()).isEqualTo("[2]");

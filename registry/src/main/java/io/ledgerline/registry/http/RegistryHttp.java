@@ -222,11 +222,13 @@ public final class RegistryHttp {
     // ---- handlers ----
 
     private void listSubjects(RoutingContext ctx) {
-        ok(ctx, registry.subjects(ctx.request().getParam("subjectPrefix"), flag(ctx, "deleted")));
+        String prefix = ctx.request().getParam("subjectPrefix");
+        ok(ctx, flag(ctx, "deletedOnly") ? registry.deletedSubjects(prefix) : registry.subjects(prefix, flag(ctx, "deleted")));
     }
 
     private void listVersions(RoutingContext ctx) throws RegistryException {
-        ok(ctx, registry.versions(ctx.pathParam("subject"), flag(ctx, "deleted")));
+        String subject = ctx.pathParam("subject");
+        ok(ctx, flag(ctx, "deletedOnly") ? registry.deletedVersions(subject) : registry.versions(subject, flag(ctx, "deleted")));
     }
 
     private void register(RoutingContext ctx) throws RegistryException, StoreException, BadRequest {
