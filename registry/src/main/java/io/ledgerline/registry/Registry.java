@@ -1,8 +1,8 @@
 package io.ledgerline.registry;
 
-import io.ledgerline.registry.state.RegistryState;
-import io.ledgerline.registry.state.RegistryState.Version;
-import io.ledgerline.registry.state.SchemasRecord;
+import io.ledgerline.schema.state.RegistryState;
+import io.ledgerline.schema.state.RegistryState.Version;
+import io.ledgerline.schema.state.SchemasRecord;
 import io.ledgerline.registry.store.RecordLog;
 import io.ledgerline.registry.store.StoreException;
 import io.ledgerline.schema.Compatibility;

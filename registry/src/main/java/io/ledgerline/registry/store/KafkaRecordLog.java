@@ -1,6 +1,6 @@
 package io.ledgerline.registry.store;
 
-import io.ledgerline.registry.state.SchemasRecord;
+import io.ledgerline.schema.state.SchemasRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,6 +1,6 @@
 package io.ledgerline.registry.store;
 
-import io.ledgerline.registry.state.SchemasRecord;
+import io.ledgerline.schema.state.SchemasRecord;
 
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package io.ledgerline.registry.state;
+package io.ledgerline.schema.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

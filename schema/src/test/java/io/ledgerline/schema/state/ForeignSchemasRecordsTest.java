@@ -1,4 +1,4 @@
-package io.ledgerline.registry.state;
+package io.ledgerline.schema.state;
 
 import io.ledgerline.schema.SchemaType;
 import org.junit.jupiter.api.Test;
@@ -79,5 +79,20 @@ class ForeignSchemasRecordsTest {
             out[random.nextInt(out.length)] = (byte) random.nextInt(256);
         }
         return out;
+    }
+
+    @Test
+    void anIdIsRegisteredUnderTheSubjectsThatUseIt() {
+        RegistryState state = new RegistryState();
+        state.replay(new SchemasRecord.SchemaVersion("orders-value", 1, 1, SchemaType.AVRO, "\"string\"", false));
+        state.replay(new SchemasRecord.SchemaVersion("orders", 1, 2, SchemaType.AVRO, "\"long\"", false));
+        assertThat(state.registeredUnder(1, "orders-value")).isTrue();
+        assertThat(state.registeredUnder(1, "orders")).as("not a prefix match").isFalse();
+        assertThat(state.registeredUnder(2, "orders-value")).isFalse();
+        assertThat(state.registeredUnder(3, "orders-value")).isFalse();
+        state.replay(new SchemasRecord.DeleteSubject("orders-value", 1));
+        assertThat(state.registeredUnder(1, "orders-value")).as("soft-deleted still counts").isTrue();
+        state.replay(new SchemasRecord.SchemaTombstone("orders-value", 1));
+        assertThat(state.registeredUnder(1, "orders-value")).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package io.ledgerline.registry.state;
+package io.ledgerline.schema.state;
 
 import io.ledgerline.schema.CompatibilityLevel;
 import io.ledgerline.schema.InvalidSchemaException;
@@ -25,6 +25,11 @@ import java.util.TreeSet;
  * The registry's state: subjects, their versions, the schema of every id, compatibility configs. It changes
  * only by {@link #replay} of {@code _schemas} records, in topic order, so a restart (a replay from offset 0)
  * rebuilds it exactly and {@link #digest()} proves it. Not thread-safe: the owner serializes replay and reads.
+ *
+ * <p>It lives in {@code schema} (no network, no Kafka), not in {@code registry}, so that the broker can replay
+ * its local {@code _schemas} partition into one and validate records at produce ({@link #parsed(int)} for
+ * {@link io.ledgerline.schema.PayloadValidator}, {@link #registeredUnder} for Confluent's schema-id validation)
+ * without calling the registry over the network.
  *
  * <p>Ids are global: one schema text (canonical, per type) has one id in every subject. A new schema gets
  * {@code highest id ever seen + 1}, so an id is never reused as long as the topic keeps the record that
@@ -210,6 +215,15 @@ public final class RegistryState {
             parsed.put(id, schema);
         }
         return Optional.of(schema);
+    }
+
+    /**
+     * Whether {@code id} is the id of a version of {@code subject} (soft-deleted ones included, as Confluent
+     * Server's {@code confluent.value.schema.validation} accepts an id the subject has had).
+     */
+    public boolean registeredUnder(int id, String subject) {
+        IdEntry entry = ids.get(id);
+        return entry != null && entry.usages().stream().anyMatch(u -> u.startsWith(subject + "\u0000"));
     }
 
     public int nextId() {
