@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /**
  * The {@code ledgerline} command line: {@code start} runs a broker, {@code config} lists every setting;
  * {@code status} says whether a broker is up and what it holds; {@code topics}, {@code produce} and {@code consume}
- * are small clients for trying a broker (package {@code tools}).
+ * are small clients for trying a broker (package {@code tools}); {@code registry} runs the schema registry alone.
  *
  * <p>Exit codes: 0 success, 1 a failure while running (for example the port is taken), 2 a usage or
  * configuration error (unknown option or setting, missing config file, bad value). Errors are one line
@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         versionProvider = LedgerlineCli.Version.class,
         description = "Ledgerline: an event-streaming broker that speaks the Apache Kafka protocol.",
         subcommands = {StartCommand.class, ConfigCommand.class, StatusCommand.class, TopicsCommand.class, ProduceCommand.class,
-                ConsumeCommand.class})
+                ConsumeCommand.class, RegistryCommand.class})
 public final class LedgerlineCli implements Callable<Integer> {
 
     @Spec
