@@ -389,7 +389,7 @@ class TransactionalLogTest {
     @Test
     void interleavedTransactionsReadCommittedSeesExactlyTheCommittedRecordsInOrder() throws IOException {
         Random rnd = seeded.random();
-        String filler = "filler-" + "f".repeat(60_000);
+        String filler = "filler-" + "f".repeat(150_000);
         try (Harness h = new Harness(root, true)) {
             PartitionLog log = h.open(TestLogs.config(), false);
             int producers = 4;
@@ -424,7 +424,7 @@ class TransactionalLogTest {
                         log = h.open(TestLogs.config(), false);
                     }
                 } else if (action == 9) {
-                    committed.put(log.append(plain(filler)).baseOffset(), filler); // rolls a segment now and then
+                    committed.put(log.append(plain(filler)).baseOffset(), filler); // about 30 of 150 KB in a run: several 1 MiB segments for any seed
                 }
                 if (rnd.nextInt(3) == 0) h.flush();
             }
