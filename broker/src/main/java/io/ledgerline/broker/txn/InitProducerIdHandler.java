@@ -1,9 +1,8 @@
-package io.ledgerline.broker.produce;
+package io.ledgerline.broker.txn;
 
+import io.ledgerline.broker.produce.ProducerIdManager;
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
-import io.ledgerline.broker.txn.FencedForOldClients;
-import io.ledgerline.broker.txn.TransactionCoordinator;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
