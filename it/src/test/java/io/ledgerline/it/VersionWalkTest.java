@@ -68,6 +68,7 @@ class VersionWalkTest {
             Map<String, String> settings = new HashMap<>(SETTINGS);
             settings.put("data.dir", dataDir.toString());
             settings.put("listen", "127.0.0.1:0");
+            settings.put("registry.enabled", "false");
             try (LedgerlineServer ledgerline = LedgerlineServer.start(settings);
                  Walk kafka = new Walk(hp[0], Integer.parseInt(hp[1]));
                  Walk ours = new Walk("127.0.0.1", ledgerline.port())) {

@@ -85,6 +85,8 @@ final class BrokerProcess implements AutoCloseable {
             cmd.add(dataDir.toString());
             cmd.add("--listen");
             cmd.add("127.0.0.1:" + port);
+            cmd.add("--set"); // the broker alone, as the Kafka it is compared with
+            cmd.add("registry.enabled=false");
             settings.forEach((k, v) -> {
                 cmd.add("--set");
                 cmd.add(k + "=" + v);

@@ -97,7 +97,7 @@ public final class EnrichBench {
         List<Double> naive = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
         try (LedgerlineServer server = LedgerlineServer.start(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "group.initial.rebalance.delay.ms", "0"))) {
+                "group.initial.rebalance.delay.ms", "0", "registry.enabled", "false"))) {
             String bootstrap = server.bootstrapServers();
             for (int run = 1; run <= repeats; run++) {
                 double n = bench.naive(bootstrap, run, naiveRecords);

@@ -105,6 +105,12 @@ public final class BrokerConfig {
             Long.toString(LogManager.Settings.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS_DEFAULT),
             "How often partitions are checked for expired producers (ms, Kafka's default: 10 minutes).");
 
+    public static final Setting REGISTRY_ENABLED = define("registry.enabled", "true",
+            "Run the schema registry (Confluent REST API over the _schemas topic, docs/registry.md) in the broker's "
+            + "process, started once the broker listens and stopped before it.");
+    public static final Setting REGISTRY_LISTEN = define("registry.listen", "127.0.0.1:8081",
+            "host:port of the schema registry's HTTP listener (with registry.enabled). Port 0 picks a free port (tests).");
+
     private final Map<String, String> values;
 
     private BrokerConfig(Map<String, String> values) {
@@ -160,6 +166,8 @@ public final class BrokerConfig {
             if (intValue(s) < 1) throw new IllegalArgumentException(s.key() + " must be >= 1");
         }
         hostPort(LISTEN);
+        hostPort(REGISTRY_LISTEN);
+        bool(REGISTRY_ENABLED);
         if (!string(ADVERTISED_LISTENER).isEmpty()) hostPort(ADVERTISED_LISTENER);
     }
 

@@ -40,14 +40,7 @@ public final class StartupChecks {
     public static Listener listener(BrokerConfig config) throws StartupException {
         BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.LISTEN);
         String listenText = config.string(BrokerConfig.LISTEN);
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(listen.host());
-        } catch (UnknownHostException e) {
-            throw new StartupException("cannot resolve host '" + listen.host() + "' of listen=" + listenText
-                    + " (" + resolverReason(e, listen.host()) + "). Fix: set --listen HOST:PORT (setting listen) to a "
-                    + "name or address of this machine, for example --listen 127.0.0.1:" + listen.port());
-        }
+        InetAddress address = resolve(config, BrokerConfig.LISTEN, "--listen", "");
         InetSocketAddress bind = new InetSocketAddress(address, listen.port());
         String advertised = config.string(BrokerConfig.ADVERTISED_LISTENER);
         if (advertised.isEmpty()) {
@@ -144,6 +137,35 @@ public final class StartupChecks {
     }
 
     /**
+     * Refuses a {@code registry.listen} address that cannot be bound (port in use, not an address of this machine,
+     * a privileged port), by binding it once and releasing it: run before the broker starts, so nothing is created.
+     * The registry binds it again once the broker listens; with port 0 any free port will do.
+     */
+    public static void registryListener(BrokerConfig config) throws StartupException {
+        BrokerConfig.HostPort listen = config.hostPort(BrokerConfig.REGISTRY_LISTEN);
+        InetAddress address = resolve(config, BrokerConfig.REGISTRY_LISTEN, "--registry-listen",
+                ", or --set registry.enabled=false");
+        if (listen.port() == 0) return;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new InetSocketAddress(address, listen.port()));
+        } catch (IOException e) {
+            String reason = String.valueOf(e.getMessage());
+            String at = address.getHostAddress() + ":" + listen.port();
+            String fix = " Fix: stop that process, or set another port with --registry-listen HOST:PORT (setting "
+                    + "registry.listen), for example --registry-listen " + address.getHostAddress() + ":"
+                    + (listen.port() == 65535 ? 8081 : listen.port() + 1) + ", or --set registry.enabled=false";
+            if (reason.contains("already in use")) {
+                throw new StartupException("schema registry address " + at + " (registry.listen) already in use: "
+                        + "another process listens on port " + listen.port() + " (another Ledgerline or Schema "
+                        + "Registry? 'ss -ltnp' names it)." + fix, e);
+            }
+            throw new StartupException("the schema registry cannot listen on " + at + " (registry.listen): " + reason
+                    + ". Fix: set --registry-listen HOST:PORT (setting registry.listen) to an address of this machine "
+                    + "with a port of 1024 or above, or --set registry.enabled=false", e);
+        }
+    }
+
+    /**
      * A data directory found unusable past the checks above (a file or subdirectory under it the process cannot
      * write, a read-only remount): the file, the OS's reason, and the fix.
      */
@@ -186,6 +208,20 @@ public final class StartupChecks {
             return Files.getFileStore(p).isReadOnly();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The host of a HOST:PORT setting, or the refusal naming the setting, its option and the fix. */
+    private static InetAddress resolve(BrokerConfig config, BrokerConfig.Setting setting, String option, String orElse)
+            throws StartupException {
+        BrokerConfig.HostPort hp = config.hostPort(setting);
+        try {
+            return InetAddress.getByName(hp.host());
+        } catch (UnknownHostException e) {
+            throw new StartupException("cannot resolve host '" + hp.host() + "' of " + setting.key() + "="
+                    + config.string(setting) + " (" + resolverReason(e, hp.host()) + "). Fix: set " + option
+                    + " HOST:PORT (setting " + setting.key() + ") to a name or address of this machine, for example "
+                    + option + " 127.0.0.1:" + hp.port() + orElse);
         }
     }
 

@@ -37,6 +37,9 @@ final class LedgerlineTarget implements BrokerTarget {
         s.putIfAbsent("listen", "127.0.0.1:" + port);
         // As the Kafka target: no 3 s wait before the first rebalance of a new group (test speed, not semantics).
         s.putIfAbsent("group.initial.rebalance.delay.ms", "0");
+        // The Kafka target has no registry: without one here too both answer the same (no _schemas topic). The
+        // registry in the broker's process is tested in the server module (RegistryInServerTest).
+        s.putIfAbsent("registry.enabled", "false");
         return new LedgerlineTarget(s, ownsDataDir ? dataDir : null, LedgerlineServer.start(s));
     }
 

@@ -30,14 +30,15 @@ import java.util.concurrent.CountDownLatch;
  * until SIGTERM or SIGINT, which close it cleanly through a shutdown hook.
  *
  * <p>Precedence, lowest first: BrokerConfig defaults &lt; {@code --config} file &lt; {@code --set} &lt;
- * {@code --data-dir} / {@code --listen} / {@code --advertised-listener}. The two dedicated options carry no picocli default (null means
+ * {@code --data-dir} / {@code --listen} / {@code --advertised-listener} / {@code --registry-listen}. The dedicated options dedicated options carry no picocli default (null means
  * "not given"), so a config file's {@code data.dir} is not overridden by an implicit {@code ./data}.
  */
 @Command(name = "start",
         mixinStandardHelpOptions = true,
         versionProvider = LedgerlineCli.Version.class,
         description = {"Start a single-node broker and run until SIGTERM or SIGINT (Ctrl-C).",
-                "Settings, lowest precedence first: defaults, --config FILE, --set, --data-dir/--listen/--advertised-listener.",
+                "Settings, lowest precedence first: defaults, --config FILE, --set, --data-dir/--listen/--advertised-listener/--registry-listen.",
+                "Also runs the schema registry (registry.listen, default 127.0.0.1:8081; registry.enabled=false: off).",
                 "Run 'ledgerline config' to list every setting with its default."})
 public final class StartCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
@@ -57,6 +58,11 @@ public final class StartCommand implements Callable<Integer> {
             description = "Address clients are told to connect to (setting advertised.listener). Default: the listen "
                     + "address; required when --listen is a wildcard (0.0.0.0 or ::).")
     String advertisedListener;
+
+    @Option(names = "--registry-listen", paramLabel = "HOST:PORT",
+            description = "Schema registry HTTP listener (setting registry.listen). Default: 127.0.0.1:8081. Port 0 "
+                    + "picks a free port. --set registry.enabled=false runs the broker without the registry.")
+    String registryListen;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Java properties file of settings (key=value, # comments).")
@@ -84,9 +90,12 @@ public final class StartCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "ledgerline-shutdown"));
         BrokerConfig.HostPort listener = config.hostPort(BrokerConfig.LISTEN);
-        log.info("Ledgerline started: Kafka listener {}:{} (clients connect to {}), data dir {}, flush.mode={}",
-                listener.host(), server.port(), server.bootstrapServers(), config.dataDir().toAbsolutePath().normalize(),
-                config.string(BrokerConfig.FLUSH_MODE));
+        String registry = server.registryPort().isPresent()
+                ? "http://" + config.hostPort(BrokerConfig.REGISTRY_LISTEN).host() + ":" + server.registryPort().getAsInt()
+                : "off (registry.enabled=false)";
+        log.info("Ledgerline started: Kafka listener {}:{} (clients connect to {}), schema registry {}, data dir {}, flush.mode={}",
+                listener.host(), server.port(), server.bootstrapServers(), registry,
+                config.dataDir().toAbsolutePath().normalize(), config.string(BrokerConfig.FLUSH_MODE));
         // The shutdown hook does the closing; this thread only keeps the JVM alive until the JVM halts.
         new CountDownLatch(1).await();
         return 0;
@@ -112,6 +121,7 @@ public final class StartCommand implements Callable<Integer> {
         if (dataDir != null) settings.put(BrokerConfig.DATA_DIR.key(), dataDir);
         if (listen != null) settings.put(BrokerConfig.LISTEN.key(), listen);
         if (advertisedListener != null) settings.put(BrokerConfig.ADVERTISED_LISTENER.key(), advertisedListener);
+        if (registryListen != null) settings.put(BrokerConfig.REGISTRY_LISTEN.key(), registryListen);
         try {
             return BrokerConfig.of(settings);
         } catch (IllegalArgumentException e) {

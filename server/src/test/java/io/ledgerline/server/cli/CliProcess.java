@@ -36,6 +36,11 @@ final class CliProcess {
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 LedgerlineCli.class.getName()));
         command.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("start") && List.of(args).stream().noneMatch(a -> a.startsWith("--registry-listen")
+                || a.startsWith("registry."))) {
+            // Never the fixed default 127.0.0.1:8081: tests run side by side.
+            command.addAll(List.of("--registry-listen", "127.0.0.1:0"));
+        }
         return new ProcessBuilder(command);
     }
 

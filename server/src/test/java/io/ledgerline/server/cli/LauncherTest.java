@@ -38,7 +38,8 @@ class LauncherTest {
     }
 
     private String[] startArgs() {
-        return new String[] {"start", "--data-dir", tmp.resolve("data").toString(), "--listen", "127.0.0.1:0"};
+        return new String[] {"start", "--data-dir", tmp.resolve("data").toString(), "--listen", "127.0.0.1:0",
+                "--registry-listen", "127.0.0.1:0"};
     }
 
     @Test
@@ -62,6 +63,8 @@ class LauncherTest {
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
                     <encoder><pattern>MINE %level %msg%n</pattern></encoder>
                   </appender>
+                  <!-- as the built-in file: the registry's kafka-clients print their configs at INFO -->
+                  <logger name="org.apache.kafka" level="WARN"/>
                   <root level="INFO"><appender-ref ref="OUT"/></root>
                 </configuration>
                 """);

@@ -134,7 +134,8 @@ class StartupErrorsCliTest {
     @Test
     void partitionDirectoryThatIsNotWritableNamesTheFileAndPermissionDenied() throws Exception {
         Path data = tmp.resolve("data");
-        LedgerlineServer.start(Map.of("data.dir", data.toString(), "listen", "127.0.0.1:0")).close();
+        LedgerlineServer.start(Map.of("data.dir", data.toString(), "listen", "127.0.0.1:0",
+                "registry.enabled", "false")).close();
         Path metadata = data.resolve("logs").resolve("__ledgerline_metadata-0");
         assertThat(metadata).isDirectory();
         String message = startWithMode(metadata, "r-x------", data);

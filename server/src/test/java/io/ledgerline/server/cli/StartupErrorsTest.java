@@ -28,9 +28,14 @@ class StartupErrorsTest {
 
     /** Runs {@code ledgerline start ARGS}; a start that is not refused would run forever, so it is bounded. */
     private static Run start(String... args) {
-        String[] all = new String[args.length + 1];
+        boolean registryGiven = java.util.Arrays.asList(args).contains("--registry-listen");
+        String[] all = new String[args.length + (registryGiven ? 1 : 3)];
         all[0] = "start";
         System.arraycopy(args, 0, all, 1, args.length);
+        if (!registryGiven) {
+            all[args.length + 1] = "--registry-listen"; // never the fixed default 8081: tests run side by side
+            all[args.length + 2] = "127.0.0.1:0";
+        }
         return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> StartCommandTest.run(all),
                 "the start was not refused");
     }
@@ -83,6 +88,31 @@ class StartupErrorsTest {
     }
 
     @Test
+    void registryPortInUseNamesTheOptionAndCreatesNothing() throws Exception {
+        Path data = tmp.resolve("data");
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            String message = refusal(start("--listen", "127.0.0.1:0", "--registry-listen", "127.0.0.1:" + port,
+                    "--data-dir", data.toString()));
+            assertThat(message).startsWith("schema registry address 127.0.0.1:" + port + " (registry.listen) already in use")
+                    .contains("Fix: stop that process, or set another port with --registry-listen HOST:PORT (setting registry.listen)")
+                    .endsWith("or --set registry.enabled=false");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void registryHostThatDoesNotResolveIsRefused() {
+        Path data = tmp.resolve("data");
+        String message = refusal(start("--listen", "127.0.0.1:0", "--registry-listen", "nohost.invalid:0",
+                "--data-dir", data.toString()));
+        assertThat(message).startsWith("cannot resolve host 'nohost.invalid' of registry.listen=nohost.invalid:0")
+                .contains("Fix: set --registry-listen HOST:PORT (setting registry.listen)");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void portInUseNamesTheAddressAndCreatesNothing() throws Exception {
         Path data = tmp.resolve("data");
         try (ServerSocket taken = new ServerSocket()) {
@@ -129,7 +159,8 @@ class StartupErrorsTest {
     @Test
     void dataDirHeldByAnotherBrokerNamesItsPidAndTouchesNothing() throws Exception {
         Path data = tmp.resolve("data");
-        try (LedgerlineServer holder = LedgerlineServer.start(Map.of("data.dir", data.toString(), "listen", "127.0.0.1:0"))) {
+        try (LedgerlineServer holder = LedgerlineServer.start(Map.of("data.dir", data.toString(), "listen", "127.0.0.1:0",
+                "registry.enabled", "false"))) {
             Map<String, String> before = DataDirFiles.snapshot(data);
             String message = refusal(start("--listen", "127.0.0.1:0", "--data-dir", data.toString()));
             assertThat(message).contains("data directory " + data + " is in use by another Ledgerline broker (PID "
