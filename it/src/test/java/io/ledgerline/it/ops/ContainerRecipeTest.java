@@ -82,19 +82,19 @@ class ContainerRecipeTest {
         try (Stream<Path> s = Files.list(ROOT.resolve("server/target/lib"))) {
             lib = s.map(p -> p.getFileName().toString()).toList();
         }
-        for (String dependency : List.of("ledgerline-broker-", "ledgerline-log-", "kafka-clients-", "logback-classic-", "picocli-",
+        for (String dependency : List.of("ledgerline-broker-", "ledgerline-log-", "ledgerline-registry-", "ledgerline-schema-", "vertx-web-", "kafka-clients-", "logback-classic-", "picocli-",
                 "jackson-databind-", "netty-")) {
             assertThat(lib).as("server/target/lib").anySatisfy(f -> assertThat(f).startsWith(dependency).endsWith(".jar"));
         }
 
         assertThat(ins).containsEntry("FROM", "eclipse-temurin:17-jre").containsEntry("STOPSIGNAL", "SIGTERM")
-                .containsEntry("EXPOSE", "9092").containsEntry("VOLUME", "/var/lib/ledgerline").containsEntry("USER", "ledgerline");
+                .containsEntry("EXPOSE", "9092 8081").containsEntry("VOLUME", "/var/lib/ledgerline").containsEntry("USER", "ledgerline");
         ObjectMapper json = new ObjectMapper();
         List<String> command = new ArrayList<>(List.of(json.readValue(ins.get("ENTRYPOINT"), String[].class)));
         command.addAll(List.of(json.readValue(ins.get("CMD"), String[].class)));
         assertThat(command.get(0)).isEqualTo(HOME + "ledgerline");
         List<String> args = command.subList(1, command.size());
-        assertThat(args).containsSubsequence("--data-dir", "/var/lib/ledgerline/data").contains("--listen", "0.0.0.0:9092")
+        assertThat(args).containsSubsequence("--data-dir", "/var/lib/ledgerline/data").containsSubsequence("--listen", "0.0.0.0:9092").containsSubsequence("--registry-listen", "0.0.0.0:8081")
                 .anySatisfy(a -> assertThat(a).startsWith("advertised.listener="));
         LedgerlineCli.commandLine().parseArgs(args.toArray(String[]::new)); // throws if it is not a valid command line
     }
