@@ -125,12 +125,15 @@ public final class WalkSteps {
         awaitCoordinator(w, FindCoordinatorRequest.CoordinatorType.TRANSACTION, "walk-txn");
         w.setup(OffsetCommitRequest.Builder.forTopicIdsOrNames(simpleCommit(w, Walk.COMMITTED_GROUP, Walk.COMMITTED)));
         // Kafka hands out producer ids only once its controller has given it a block (COORDINATOR_LOAD_IN_PROGRESS before).
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (w.<InitProducerIdResponse>setup(new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null)
-                .setTransactionTimeoutMs(Integer.MAX_VALUE)), Errors.COORDINATOR_LOAD_IN_PROGRESS).data().errorCode() != 0) {
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("no producer ids after 60 s");
-            Thread.sleep(200);
-        }
+        settle("producer ids").until(() -> w.<InitProducerIdResponse>setup(new InitProducerIdRequest.Builder(
+                new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(Integer.MAX_VALUE)),
+                Errors.COORDINATOR_LOAD_IN_PROGRESS).data().errorCode() == 0);
+    }
+
+    /** Waiting for what Kafka sets up after its answer (leaders, coordinators, producer id blocks): up to 60 s. */
+    private static org.awaitility.core.ConditionFactory settle(String what) {
+        return org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(100));
     }
 
     /** Creates {@code topic} and waits until Metadata shows a leader for each partition (Kafka elects one after the answer). */
@@ -138,30 +141,21 @@ public final class WalkSteps {
         CreateTopicsRequestData.CreatableTopicCollection topics = new CreateTopicsRequestData.CreatableTopicCollection();
         topics.add(new CreateTopicsRequestData.CreatableTopic().setName(topic).setNumPartitions(partitions).setReplicationFactor((short) 1));
         w.setup(new CreateTopicsRequest.Builder(new CreateTopicsRequestData().setTopics(topics).setTimeoutMs(30_000)));
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
+        MetadataResponseData.MetadataResponseTopic t = settle("a leader for every partition of " + topic).until(() -> {
             MetadataResponse m = w.setup(new MetadataRequest.Builder(List.of(topic), false),
                     Errors.LEADER_NOT_AVAILABLE, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-            MetadataResponseData.MetadataResponseTopic t = m.data().topics().find(topic);
-            if (t != null && t.errorCode() == 0 && t.partitions().size() == partitions
-                    && t.partitions().stream().allMatch(p -> p.errorCode() == 0 && p.leaderId() >= 0)) {
-                w.topicId(topic, t.topicId());
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException(topic + " has no leader after 60 s");
-            Thread.sleep(100);
-        }
+            return m.data().topics().find(topic);
+        }, found -> found != null && found.errorCode() == 0 && found.partitions().size() == partitions
+                && found.partitions().stream().allMatch(p -> p.errorCode() == 0 && p.leaderId() >= 0));
+        w.topicId(topic, t.topicId());
     }
 
     static void awaitCoordinator(Walk w, FindCoordinatorRequest.CoordinatorType type, String key) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
+        settle("a " + type + " coordinator for " + key).until(() -> {
             FindCoordinatorResponse r = w.setup(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                     .setKeyType(type.id()).setCoordinatorKeys(List.of(key))), Errors.COORDINATOR_NOT_AVAILABLE);
-            if (Walk.errors(r.data()).equals(java.util.EnumSet.of(Errors.NONE))) return;
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("no " + type + " coordinator after 60 s");
-            Thread.sleep(200);
-        }
+            return Walk.errors(r.data()).equals(java.util.EnumSet.of(Errors.NONE));
+        });
     }
 
     static void check(boolean condition, String what) {
