@@ -32,14 +32,15 @@ class PackageRulesTest {
     private static final Map<String, Set<String>> MAY_DEPEND_ON = Map.ofEntries(
             Map.entry("config", Set.of()),
             Map.entry("protocol", Set.of()),
-            Map.entry("topic", Set.of()),
+            Map.entry("coordinator", Set.of()),
+            Map.entry("topic", Set.of("coordinator")),
             Map.entry("net", Set.of("protocol")),
             Map.entry("fetch", Set.of("protocol", "topic")),
             Map.entry("produce", Set.of("protocol", "topic")),
             Map.entry("metadata", Set.of("protocol", "topic")),
-            Map.entry("group", Set.of("protocol", "topic", "metadata")),
+            Map.entry("group", Set.of("protocol", "topic", "metadata", "coordinator")),
             Map.entry("admin", Set.of("protocol", "topic", "metadata", "config")),
-            Map.entry("txn", Set.of("protocol", "topic", "group", "produce")));
+            Map.entry("txn", Set.of("protocol", "topic", "group", "produce", "coordinator")));
 
     /** The log test-jar is on the test classpath when the broker module is built alone. */
     static final class NoTestJars implements ImportOption {
