@@ -76,8 +76,8 @@ final class BrokerProcess implements AutoCloseable {
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(extraJvmFlags);
         cmd.add("-cp");
-        if (target == Target.LEDGERLINE) {
-            cmd.add(cp.ledgerline());
+        if (!target.isKafka()) {
+            cmd.add(target == Target.BASELINE ? cp.baseline() : cp.ledgerline());
             cmd.add(ChildMain.class.getName());
             cmd.add("io.ledgerline.server.cli.LedgerlineCli");
             cmd.add("start");

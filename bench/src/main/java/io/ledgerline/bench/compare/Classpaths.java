@@ -19,7 +19,21 @@ import java.util.List;
  * Apache Kafka's server jars. Kafka runs from the whole module class path (kafka_2.13 4.4.0 and its runtime
  * dependencies from Maven Central).
  */
-record Classpaths(String ledgerline, String kafka, String ledgerlineSource) {
+record Classpaths(String ledgerline, String kafka, String ledgerlineSource, String baseline, String baselineSource) {
+
+    /**
+     * With the baseline: {@code serverJar} is the ledgerline-server jar of an earlier build, its dependencies in the
+     * {@code lib/} directory beside it (what {@code mvn -pl server -am package} leaves in server/target).
+     */
+    Classpaths withBaseline(Path serverJar) {
+        Path lib = serverJar.toAbsolutePath().getParent().resolve("lib");
+        if (!Files.isRegularFile(serverJar) || !Files.isDirectory(lib)) {
+            throw new IllegalArgumentException("--baseline " + serverJar + ": needs a ledgerline-server jar with its lib/ directory beside it"
+                    + " (build the earlier commit with mvn -B -q -pl server -am package -DskipTests)");
+        }
+        String cp = classesDir() + File.pathSeparator + serverJar.toAbsolutePath() + File.pathSeparator + lib + File.separator + "*";
+        return new Classpaths(ledgerline, kafka, ledgerlineSource, cp, serverJar.toAbsolutePath() + " + " + lib + "/*");
+    }
 
     static Classpaths locate() throws IOException {
         Path classes = classesDir();
@@ -35,12 +49,12 @@ record Classpaths(String ledgerline, String kafka, String ledgerlineSource) {
         Path lib = Path.of(serverJar).getParent().resolve("lib");
         if (serverJar.endsWith(".jar") && Files.isDirectory(lib)) {
             String ll = classes + File.pathSeparator + serverJar + File.pathSeparator + lib + File.separator + "*";
-            return new Classpaths(ll, kafka, serverJar + " + " + lib + "/*");
+            return new Classpaths(ll, kafka, serverJar + " + " + lib + "/*", null, null);
         }
         List<String> ll = new ArrayList<>();
         ll.add(classes.toString());
         for (String e : entries) if (!kafkaServerOnly(Path.of(e).getFileName().toString())) ll.add(e);
-        return new Classpaths(String.join(File.pathSeparator, ll), kafka, serverJar + " (module class path)");
+        return new Classpaths(String.join(File.pathSeparator, ll), kafka, serverJar + " (module class path)", null, null);
     }
 
     /** Jars that only Apache Kafka's server (or this module's tooling) needs; Ledgerline does not load them. */

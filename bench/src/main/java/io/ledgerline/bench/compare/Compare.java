@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *   some:  mvn -B -Pbench -pl bench -am verify -DskipTests -Dbench.args="--workloads txn_1,txn_n"
  *   smoke: CompareSmokeTest in the default build       (tiny workloads; both brokers start; the table prints)
  * </pre>
- * Options: {@code --smoke}, {@code --runs N}, {@code --targets LEDGERLINE,KAFKA}, {@code --workloads a,b}
+ * Options: {@code --smoke}, {@code --runs N}, {@code --targets LEDGERLINE,KAFKA}, {@code --workloads a,b},
+ * {@code --baseline SERVER_JAR} (adds the BASELINE target: that earlier build, run beside this one)
  * (workload keys: p1_default, p16_default, p1_linger, catchup, p16_linger, latency, pA_4, pB_4, txn_1, txn_n,
  * fetch_sessions (on brokers of its own, sessions on and off; alone, it skips the broker sessions of the others);
  * start-up and idle memory are measured in every session), {@code --jfr TARGET} (record that broker with JFR's
@@ -152,13 +153,21 @@ public final class Compare {
 
     Compare(Scale scale, Set<Target> targets, Set<String> workloads, Target jfr, boolean keep, Path work, PrintStream out)
             throws IOException {
+        this(scale, targets, workloads, jfr, keep, work, null, out);
+    }
+
+    Compare(Scale scale, Set<Target> targets, Set<String> workloads, Target jfr, boolean keep, Path work, Path baseline,
+            PrintStream out) throws IOException {
         this.scale = scale;
         this.targets = targets;
         this.workloads = workloads;
         this.jfr = jfr;
         this.keep = keep;
         this.work = work;
-        this.cp = Classpaths.locate();
+        if (targets.contains(Target.BASELINE) != (baseline != null)) {
+            throw new IllegalArgumentException("the BASELINE target runs the build given by --baseline JAR, and only with it");
+        }
+        this.cp = baseline == null ? Classpaths.locate() : Classpaths.locate().withBaseline(baseline);
         this.out = out;
     }
 
@@ -169,7 +178,8 @@ public final class Compare {
         args.removeIf(String::isEmpty);
         Scale scale = Scale.FULL;
         Integer runs = null;
-        Set<Target> targets = EnumSet.allOf(Target.class);
+        Set<Target> targets = null;
+        Path baseline = null;
         Set<String> workloads = null;
         Target jfr = null;
         boolean keep = false;
@@ -187,13 +197,19 @@ public final class Compare {
                 case "--jfr" -> jfr = Target.valueOf(args.get(++i).toUpperCase());
                 case "--keep" -> keep = true;
                 case "--work" -> work = Path.of(args.get(++i));
+                case "--baseline" -> baseline = Path.of(args.get(++i));
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i)
-                        + " (options: --full --smoke --runs N --targets A,B --workloads a,b --jfr TARGET --keep --work DIR)");
+                        + " (options: --full --smoke --runs N --targets A,B --workloads a,b --jfr TARGET --keep --work DIR"
+                        + " --baseline SERVER_JAR)");
             }
+        }
+        if (targets == null) {
+            targets = EnumSet.of(Target.LEDGERLINE, Target.KAFKA, Target.KAFKA_FSYNC);
+            if (baseline != null) targets.add(Target.BASELINE);
         }
         if (runs != null) scale = scale.withRuns(runs);
         quietClientLogs();
-        Compare c = new Compare(scale, targets, workloads, jfr, keep, work, System.out);
+        Compare c = new Compare(scale, targets, workloads, jfr, keep, work, baseline, System.out);
         String report = c.run("Compare " + String.join(" ", args));
         System.out.println();
         System.out.println(report);
@@ -440,6 +456,7 @@ public final class Compare {
                 .append(String.format("run took %.0f s", seconds)).append('\n');
         s.append("- command: `mvn -B -Pbench -pl bench -am verify -DskipTests` (").append(invocation).append(")\n");
         s.append("- Ledgerline from ").append(cp.ledgerlineSource()).append("; Apache Kafka 4.4.0 (kafka_2.13) from Maven Central, KRaft, single node\n");
+        if (cp.baseline() != null) s.append("- Ledgerline baseline from ").append(cp.baselineSource()).append('\n');
         boolean brokerSessions = workloads == null || !workloads.equals(Set.of(FETCH_SESSIONS));
         s.append("- ").append(scale.runs).append(" rounds, system order rotated each round; every cell: median (min–max) of the rounds; ")
                 .append("1 KiB records, no key, no compression, acks=all, idempotent producer (client default)");
@@ -457,7 +474,9 @@ public final class Compare {
                     .append(" s of warm-up, then ").append(scale.fetchMs / 1000.0).append(" s measured: broker CPU (utime+stime) per second, ")
                     .append("the consumer's requests and bytes (consumer-node-metrics: request-total, outgoing-byte-total, ")
                     .append("response-total, incoming-byte-total); every record read back exactly once, in order (median (min–max)):\n\n");
-            s.append(results.table(fetchSessions(scale), EnumSet.of(Target.LEDGERLINE, Target.KAFKA)));
+            Set<Target> shown = EnumSet.of(Target.LEDGERLINE, Target.KAFKA);
+            if (targets.contains(Target.BASELINE)) shown.add(Target.BASELINE);
+            s.append(results.table(fetchSessions(scale), shown));
         }
         List<String> errors = results.errors();
         if (!errors.isEmpty()) {
@@ -468,9 +487,9 @@ public final class Compare {
     }
 
     private void appendMainTables(StringBuilder s) {
-        s.append(results.table(figures(scale)));
+        s.append(results.table(figures(scale), targets));
         s.append("\nBroker CPU per GiB, by workload (median (min–max)):\n\n");
-        s.append(results.table(cpuDetail(scale)));
+        s.append(results.table(cpuDetail(scale), targets));
         s.append("\nTransactions (").append(TXN).append(" each, records alternating between the partitions; ")
                 .append("transactional producers, one transactional.id each, client defaults; ")
                 .append(scale.txnSessionWarmupMs / 1000.0).append(" s of warm-up by ").append(scale.txnProducers)
@@ -478,7 +497,7 @@ public final class Compare {
                 .append(" s of warm-up, then ")
                 .append(scale.throughputMs / 1000.0).append(" s timed; every committed transaction read back read_committed) ")
                 .append("(median (min–max)):\n\n");
-        s.append(results.table(transactions(scale)));
+        s.append(results.table(transactions(scale), targets));
     }
 
     static String loadAverage() {

@@ -50,13 +50,18 @@ final class Results {
         return table(figures, java.util.EnumSet.allOf(Target.class));
     }
 
-    /** The table with the columns of {@code shown} only (Ledgerline and Kafka are always shown). */
+    /**
+     * The table with the columns of {@code shown} only (Ledgerline and Kafka are always shown); with the baseline, two
+     * more columns at the end: the baseline build and the ratio Ledgerline/baseline.
+     */
     String table(List<Figure> figures, java.util.Set<Target> shown) {
         boolean fsync = shown.contains(Target.KAFKA_FSYNC);
+        boolean baseline = shown.contains(Target.BASELINE);
         StringBuilder s = new StringBuilder();
         s.append("| figure | ").append(Target.LEDGERLINE.header()).append(" | ").append(Target.KAFKA.header())
-                .append(fsync ? " | " + Target.KAFKA_FSYNC.header() : "").append(" | ratio Ledgerline/Kafka | goal |\n");
-        s.append(fsync ? "|---|---|---|---|---|---|\n" : "|---|---|---|---|---|\n");
+                .append(fsync ? " | " + Target.KAFKA_FSYNC.header() : "").append(" | ratio Ledgerline/Kafka | goal |")
+                .append(baseline ? " " + Target.BASELINE.header() + " | ratio Ledgerline/baseline |" : "").append('\n');
+        s.append("|---|---|---|---|---|").append(fsync ? "---|" : "").append(baseline ? "---|---|" : "").append('\n');
         for (Figure f : figures) {
             double ll = median(f.key(), Target.LEDGERLINE);
             double k = median(f.key(), Target.KAFKA);
@@ -65,7 +70,13 @@ final class Results {
             String goal = f.hasGoal() ? f.goalText() + (met == null ? "" : met ? " met" : " **missed**") : "";
             s.append("| ").append(f.label()).append(" | ").append(cell(f.key(), Target.LEDGERLINE)).append(" | ")
                     .append(cell(f.key(), Target.KAFKA)).append(fsync ? " | " + cell(f.key(), Target.KAFKA_FSYNC) : "")
-                    .append(" | ").append(ratio).append(" | ").append(goal).append(" |\n");
+                    .append(" | ").append(ratio).append(" | ").append(goal).append(" |");
+            if (baseline) {
+                double b = median(f.key(), Target.BASELINE);
+                s.append(' ').append(cell(f.key(), Target.BASELINE)).append(" | ")
+                        .append(Double.isNaN(ll) || Double.isNaN(b) || b == 0 ? "—" : String.format("%.2f", ll / b)).append(" |");
+            }
+            s.append('\n');
         }
         return s.toString();
     }

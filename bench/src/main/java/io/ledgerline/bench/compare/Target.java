@@ -1,10 +1,15 @@
 package io.ledgerline.bench.compare;
 
-/** The three systems of every run, each with the durability it promises stated in its name. */
+/**
+ * The systems of a run, each with the durability it promises stated in its name: the three of every run, and
+ * {@link #BASELINE}, an earlier Ledgerline build given with {@code --baseline}, to measure a change before and after in
+ * the same run.
+ */
 public enum Target {
     LEDGERLINE("Ledgerline", "fsync before ack (default)"),
     KAFKA("Kafka 4.4", "default: no fsync"),
-    KAFKA_FSYNC("Kafka 4.4", "log.flush.interval.messages=1: fsync every message");
+    KAFKA_FSYNC("Kafka 4.4", "log.flush.interval.messages=1: fsync every message"),
+    BASELINE("Ledgerline baseline", "an earlier build, fsync before ack");
 
     final String product;
     final String durability;
@@ -15,7 +20,7 @@ public enum Target {
     }
 
     boolean isKafka() {
-        return this != LEDGERLINE;
+        return this == KAFKA || this == KAFKA_FSYNC;
     }
 
     String header() {
