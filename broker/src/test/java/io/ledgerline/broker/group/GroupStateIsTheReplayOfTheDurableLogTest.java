@@ -245,6 +245,9 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
                             .isEqualTo(replayed.hasPendingTxnOffset(g, tp));
                 }
             }
+            if (comparePending) {
+                assertThat(coordinator.digest()).as(where + ": the digest of the replayed state").isEqualTo(replayed.digest());
+            }
         }
     }
 
