@@ -63,7 +63,8 @@ import java.util.function.Supplier;
  * coordinator appends, under its monitor), and never if the append or its fsync fails (the runtime's contract);
  * the write's answer leaves after they are applied, so the writer reads its own write.
  * The exception is live membership, as in Kafka: a rebalance runs in memory ahead of the log (a JoinGroup
- * creates its group at once); the stored generation is only for a restart, and applying it changes nothing.
+ * creates its group at once); the stored generation is for a restart: applying it at run time records it as the
+ * group's stored generation and leaves the live membership, which it came from, as it is.
  *
  * <p>Writes in flight (appended, not yet applied) are looked at where they change a decision: a deletion
  * (DeleteGroups, OffsetDelete, expiry) also writes tombstones for the offsets they set, expiry leaves a partition
