@@ -103,7 +103,8 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), clockMs);
+            this.groups = new GroupCoordinator(OffsetsLog.open(logs, clockMs), groupSettings(config), clockMs,
+                    GroupCoordinator.randomMemberIdSuffixes());
             this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A classic group's live state: members, generation, rebalance timers, and its committed offsets. Mutable;
- * touched only under the {@link GroupCoordinator}'s monitor.
+ * A classic group's live state: members, generation, rebalance timers; and beside it what the log holds of it,
+ * changed only by {@link GroupStateMachine#replay}: its committed offsets, its last stored generation, whether it is
+ * in the log at all. Mutable; touched only under the {@link GroupCoordinator}'s monitor.
  *
  * <p>Invariants: {@code leaderId} is a member or null; in Stable and CompletingRebalance every member joined
  * generation {@code generation}; {@code protocol} is supported by every member, or null when Empty.
@@ -37,6 +38,13 @@ final class ClassicGroup {
     long syncDeadlineMs;
     /** Committed offsets, only as applied from durable records (see GroupCoordinator): topic to partition to offset. */
     final Map<String, Map<Integer, CommittedOffset>> offsets = new HashMap<>();
+    /** The last stored generation applied from the log (null: none yet); only {@link GroupStateMachine#replay} sets it. */
+    GroupRecord.Group stored;
+    /**
+     * Whether a durable record created this group (a committed offset or a stored generation), so a replay of the log
+     * has it too; false for a group that so far exists only in memory (created by a JoinGroup). Set only by replay.
+     */
+    boolean logged;
 
     ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;

@@ -1,6 +1,9 @@
 package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.protocol.CoordinatorWriteErrors;
+import io.ledgerline.coordinator.CoordinatorRuntime;
+import io.ledgerline.coordinator.InternalLog;
+import io.ledgerline.coordinator.Result;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -21,7 +24,6 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -34,18 +36,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The classic group coordinator: every consumer group of this broker (this node coordinates all of them).
  *
- * <p>Shape (ARCHITECTURE.md): a request yields a response plus the {@link GroupRecord}s to append to the
- * {@link OffsetsLog}; {@link #replay} is the only code that changes committed offsets, offsets pending in
- * transactions and group existence, at run time exactly as when the log is replayed at start. What is logged:
+ * <p>Shape (ARCHITECTURE.md): runs on the coordinator runtime ({@link CoordinatorRuntime}). A request yields a
+ * response plus the {@link GroupRecord}s to append to the offsets log ({@link OffsetsLog}, an {@link InternalLog});
+ * {@link GroupStateMachine#replay} is the only code that changes committed offsets, offsets pending in
+ * transactions, stored generations and group existence, at run time exactly as when the log is replayed at start
+ * ({@link #digest} fingerprints that state). What is logged:
  * committed offsets, transactional offsets and their transaction's end, the group's last stable generation
  * (members, leader, protocol, assignment) and group deletion. What is not: the rebalance in progress (who has
  * rejoined, pending member ids, session deadlines), as in Kafka. A restart therefore resumes every group at its
@@ -55,10 +60,11 @@ import java.util.function.LongSupplier;
  * exist (OffsetFetch, DescribeGroups, ListGroups, offsets retention, the checks of later requests) is exactly
  * the replay of a prefix of the offsets log that is durable, so a restart never takes back what a reader saw.
  * So a write's records are applied only once durable, in the order they were appended (log order: only this
- * coordinator appends, under its monitor), and never if the append or its fsync fails ({@link #inFlight},
- * {@link #resolve}); the write's answer leaves after they are applied, so the writer reads its own write.
+ * coordinator appends, under its monitor), and never if the append or its fsync fails (the runtime's contract);
+ * the write's answer leaves after they are applied, so the writer reads its own write.
  * The exception is live membership, as in Kafka: a rebalance runs in memory ahead of the log (a JoinGroup
- * creates its group at once); the stored generation is only for a restart, and applying it changes nothing.
+ * creates its group at once); the stored generation is for a restart: applying it at run time records it as the
+ * group's stored generation and leaves the live membership, which it came from, as it is.
  *
  * <p>Writes in flight (appended, not yet applied) are looked at where they change a decision: a deletion
  * (DeleteGroups, OffsetDelete, expiry) also writes tombstones for the offsets they set, expiry leaves a partition
@@ -74,10 +80,13 @@ import java.util.function.LongSupplier;
  * empty groups. Delayed JoinGroup/SyncGroup answers are futures completed there or by another member's
  * request; the connection handler keeps each connection's responses in request order.
  *
- * <p>Threads: every method runs under this object's monitor; nothing blocks under it (appends return a
- * durability future). Durability futures complete on the log's flush threads, which may hold the log's locks:
- * they only hand over to this coordinator's scheduler thread, which applies writes under the monitor and
- * answers their requests after leaving it.
+ * <p>Ids: a member id is its client id (or group.instance.id) and a suffix from the injected generator (random in
+ * the broker, a counter in tests), decided here, never in replay.
+ *
+ * <p>Threads: every method runs under this object's monitor, which is the runtime's apply lock; nothing blocks
+ * under it (appends return a durability future). Durability futures complete on the log's flush threads, which
+ * may hold the log's locks: the runtime only hands over to this coordinator's scheduler thread (its executor),
+ * which applies writes under the monitor and answers their requests after leaving it.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -93,190 +102,95 @@ public final class GroupCoordinator implements AutoCloseable {
     /** The answer to an offset commit or delete: a request-level error, else one error per partition. */
     public record PartitionErrors(Errors error, Map<TopicPartition, Errors> partitions) {}
 
-    /**
-     * Records appended to the offsets log whose fate is not known yet. {@code seq} numbers appends in log order;
-     * {@code applied} completes once the records are applied, exceptionally when they never will be.
-     */
-    private record InFlight(long seq, List<GroupRecord> records, CompletableFuture<Void> durable, CompletableFuture<Void> applied) {}
-
-    private final GroupLog offsetsLog;
     private final Settings settings;
     private final LongSupplier clock;
-    private final Map<String, ClassicGroup> groups = new HashMap<>();
-    /** Offsets committed in ongoing transactions: group, producer id, partition (TxnOffsetCommit). */
-    private final Map<String, Map<Long, Map<TopicPartition, CommittedOffset>>> pendingTxnOffsets = new HashMap<>();
-    /** Writes appended but not yet applied or dropped, in log order (see the class comment). */
-    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    private long appendedSeq;
-    private long resolvedSeq;
+    private final Supplier<String> memberIdSuffixes;
+    /** The replayed state; {@link #groups} and {@link #pendingTxnOffsets} are its maps. */
+    private final GroupStateMachine state = new GroupStateMachine();
+    private final Map<String, ClassicGroup> groups = state.groups;
+    private final Map<String, Map<Long, Map<TopicPartition, CommittedOffset>>> pendingTxnOffsets = state.pendingTxnOffsets;
     private final ScheduledExecutorService scheduler;
+    private final CoordinatorRuntime<GroupRecord> runtime;
     private long nextRetentionCheckMs;
-    private boolean loading;
 
-    public GroupCoordinator(OffsetsLog offsetsLog, Settings settings, LongSupplier clock) {
-        this((GroupLog) offsetsLog, settings, clock);
+    /** The broker's member-id suffixes: random UUIDs, as Kafka's. */
+    public static Supplier<String> randomMemberIdSuffixes() {
+        return () -> Uuid.randomUuid().toString();
     }
 
-    GroupCoordinator(GroupLog offsetsLog, Settings settings, LongSupplier clock) {
-        this.offsetsLog = offsetsLog;
+    /**
+     * Replays {@code offsetsLog} and starts the timers.
+     *
+     * @param clock            the time of every decision (deadlines, commit timestamps); never read by replay
+     * @param memberIdSuffixes what follows "clientId-" in a new member id ({@link #randomMemberIdSuffixes} in the broker)
+     */
+    public GroupCoordinator(InternalLog<GroupRecord> offsetsLog, Settings settings, LongSupplier clock, Supplier<String> memberIdSuffixes) {
         this.settings = settings;
         this.clock = clock;
-        load();
+        this.memberIdSuffixes = memberIdSuffixes;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ledgerline-group-coordinator");
             t.setDaemon(true);
             return t;
         });
+        this.runtime = new CoordinatorRuntime<>("groups", state, offsetsLog, scheduler, this);
+        try {
+            load();
+        } catch (RuntimeException | Error e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
         scheduler.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void load() {
         long started = System.nanoTime();
-        loading = true;
-        int[] records = {0};
+        state.loading = true;
+        int records;
         try {
-            offsetsLog.replay(r -> {
-                records[0]++;
-                replay(r);
-            });
+            records = runtime.load();
         } finally {
-            loading = false;
+            state.loading = false;
         }
         long now = clock.getAsLong();
         for (ClassicGroup g : groups.values()) {
             for (GroupMember m : g.members.values()) m.sessionDeadlineMs = now + m.sessionTimeoutMs;
         }
         nextRetentionCheckMs = now + settings.offsetsRetentionCheckIntervalMs();
-        log.info("{} group(s) loaded from {} record(s) in {} ms", groups.size(), records[0], (System.nanoTime() - started) / 1_000_000);
+        log.info("{} group(s) loaded from {} record(s) in {} ms", groups.size(), records, (System.nanoTime() - started) / 1_000_000);
     }
 
-    // ------------------------------------------------------------------------------------------ replay
-
-    /** Applies one record: the only way committed offsets, stored generations and group existence change. */
-    synchronized void replay(GroupRecord record) {
-        if (record instanceof GroupRecord.Offset o) {
-                ClassicGroup g = groups.get(o.groupId());
-                if (o.value() == null) {
-                    if (g == null) return;
-                    Map<Integer, CommittedOffset> parts = g.offsets.get(o.topic());
-                    if (parts != null) {
-                        parts.remove(o.partition());
-                        if (parts.isEmpty()) g.offsets.remove(o.topic());
-                    }
-                } else {
-                    if (g == null) {
-                        g = new ClassicGroup(o.groupId(), clock.getAsLong());
-                        groups.put(o.groupId(), g);
-                    }
-                    g.offsets.computeIfAbsent(o.topic(), t -> new HashMap<>()).put(o.partition(), o.value());
-                }
-        } else if (record instanceof GroupRecord.Group s) {
-                if (s.members() == null) {
-                    ClassicGroup gone = groups.remove(s.groupId());
-                    assert loading || gone == null || gone.members.isEmpty()
-                            : "a group is deleted only while Empty, and no member joins while its deletion is in flight";
-                    return;
-                }
-                if (!loading) {
-                    // The live group produced this record: it already is in that state.
-                    assert groups.containsKey(s.groupId()) : "stored generation of an unknown group " + s.groupId();
-                    return;
-                }
-                ClassicGroup g = groups.computeIfAbsent(s.groupId(), id -> new ClassicGroup(id, s.stateTimestampMs()));
-                g.members.clear();
-                g.staticMembers.clear();
-                g.generation = s.generation();
-                g.protocolType = s.protocolType();
-                g.protocol = s.protocol();
-                g.leaderId = s.leader();
-                for (GroupRecord.StoredMember sm : s.members()) {
-                    LinkedHashMap<String, byte[]> protocols = new LinkedHashMap<>();
-                    protocols.put(s.protocol(), sm.subscription());
-                    GroupMember m = new GroupMember(sm.memberId(), sm.instanceId(), sm.clientId(), sm.clientHost(),
-                            sm.rebalanceTimeoutMs(), sm.sessionTimeoutMs(), s.protocolType(), protocols);
-                    m.assignment = sm.assignment();
-                    g.members.put(m.memberId, m);
-                    if (m.isStatic()) g.staticMembers.put(m.instanceId, m.memberId);
-                }
-                g.transition(g.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE, s.stateTimestampMs());
-        } else if (record instanceof GroupRecord.TxnOffset t) {
-            pendingTxnOffsets.computeIfAbsent(t.groupId(), id -> new HashMap<>())
-                    .computeIfAbsent(t.producerId(), id -> new LinkedHashMap<>())
-                    .put(new TopicPartition(t.topic(), t.partition()), t.value());
-        } else if (record instanceof GroupRecord.TxnEnd t) {
-            Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(t.groupId());
-            Map<TopicPartition, CommittedOffset> pending = byProducer == null ? null : byProducer.remove(t.producerId());
-            if (byProducer != null && byProducer.isEmpty()) pendingTxnOffsets.remove(t.groupId());
-            if (pending != null && t.committed()) {
-                pending.forEach((tp, o) -> replay(new GroupRecord.Offset(t.groupId(), tp.topic(), tp.partition(), o)));
-            }
-        }
-    }
+    // ------------------------------------------------------------------------------------------ writes
 
     /**
-     * Appends {@code records}; they are applied once durable, after every write appended before them. The future
-     * completes once they are applied, exceptionally (with the append's or fsync's error) if they never will be.
+     * Appends {@code records} through the runtime; they are applied once durable, after every write appended before
+     * them. The future completes once they are applied, exceptionally (with the append's or fsync's error) if they
+     * never will be. For records a live transition writes (a stored generation, expired offsets).
      */
     private CompletableFuture<Void> write(List<GroupRecord> records) {
         assert Thread.holdsLock(this) : "appends happen under the monitor, so their order is the log's";
-        assert !loading : "replay writes nothing";
-        if (records.isEmpty()) return CompletableFuture.completedFuture(null);
-        InFlight w = new InFlight(++appendedSeq, List.copyOf(records), offsetsLog.append(records, clock.getAsLong()),
-                new CompletableFuture<>());
-        inFlight.addLast(w);
-        // Possibly on a flush thread holding the log's locks, or right here: only hand over (see the class comment).
-        w.durable().whenComplete((ok, err) -> resolveLater());
-        return w.applied();
-    }
-
-    private void resolveLater() {
-        try {
-            scheduler.execute(this::resolveAndAnswer);
-        } catch (RejectedExecutionException e) {
-            // Closed: the network layer is gone, nobody waits for these answers.
-        }
-    }
-
-    private void resolveAndAnswer() {
-        List<Runnable> answers = new ArrayList<>();
-        synchronized (this) {
-            resolve(answers);
-        }
-        for (Runnable a : answers) a.run(); // outside the monitor: answering runs the handlers' continuations
+        assert !state.loading : "replay writes nothing";
+        return runtime.append(records);
     }
 
     /**
-     * Applies each write at the head of {@link #inFlight} that is durable and drops each that failed, in log order,
-     * up to the first whose fate is not known yet; adds the answers to give to {@code answers}. A later write may
-     * be known durable first (its durability future completed at once, or ran earlier on another thread): it waits
-     * for those before it, so two commits of one partition are applied in the order the log has them.
+     * Runs an operation's {@link Result} through the runtime: its records appended, as {@link #write(List)}; the future
+     * gives its response once they are applied, or {@code ifFailed}'s answer for the write's error (as Kafka's
+     * coordinators answer it: {@link CoordinatorWriteErrors}) if they never will be.
      */
-    private void resolve(List<Runnable> answers) {
-        assert Thread.holdsLock(this);
-        while (!inFlight.isEmpty() && inFlight.peekFirst().durable().isDone()) {
-            InFlight w = inFlight.pollFirst();
-            assert w.seq() == resolvedSeq + 1 : "writes resolve one by one in log order: " + w.seq() + " after " + resolvedSeq;
-            resolvedSeq = w.seq();
-            Throwable failed = w.durable().handle((ok, err) -> err).join();
-            if (failed == null) {
-                try {
-                    for (GroupRecord r : w.records()) replay(r);
-                } catch (RuntimeException e) {
-                    log.error("applying {} durable group record(s) failed", w.records().size(), e);
-                    failed = e;
-                }
-            } else {
-                log.debug("{} group record(s) not applied: their write failed: {}", w.records().size(), failed.toString());
-            }
-            Throwable error = failed;
-            answers.add(error == null ? () -> w.applied().complete(null) : () -> w.applied().completeExceptionally(error));
-        }
+    private <T> CompletableFuture<T> write(Result<GroupRecord, T> result, BiFunction<T, Errors, T> ifFailed) {
+        return write(result.records()).handle((ok, err) -> err == null ? result.response()
+                : ifFailed.apply(result.response(), CoordinatorWriteErrors.of(err)));
     }
 
-    /** For tests: completes once every write appended so far is applied or dropped. */
-    synchronized CompletableFuture<Void> settled() {
-        InFlight last = inFlight.peekLast();
-        return last == null ? CompletableFuture.completedFuture(null) : last.applied().handle((ok, err) -> null);
+    /** SHA-256 of the replayed state (see {@link GroupStateMachine#digest}); equal to a fresh replay's of the same log. */
+    public synchronized String digest() {
+        return state.digest();
+    }
+
+    /** Completes once every write appended so far is applied or dropped. */
+    CompletableFuture<Void> settled() {
+        return runtime.settled();
     }
 
     /** For tests: completes once this coordinator's thread has run everything handed to it so far. */
@@ -289,20 +203,19 @@ public final class GroupCoordinator implements AutoCloseable {
      * records, its transactional offsets, and the pending offsets a transaction's end in flight commits.
      */
     private Set<TopicPartition> inFlightOffsets(String groupId) {
+        assert Thread.holdsLock(this);
         Set<TopicPartition> out = new HashSet<>();
-        for (InFlight w : inFlight) {
-            for (GroupRecord r : w.records()) {
-                if (!r.groupId().equals(groupId)) continue;
-                if (r instanceof GroupRecord.Offset o) {
-                    out.add(new TopicPartition(o.topic(), o.partition()));
-                } else if (r instanceof GroupRecord.TxnOffset t) {
-                    out.add(new TopicPartition(t.topic(), t.partition()));
-                } else if (r instanceof GroupRecord.TxnEnd t && t.committed()) {
-                    Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
-                    if (byProducer != null && byProducer.containsKey(t.producerId())) out.addAll(byProducer.get(t.producerId()).keySet());
-                }
+        runtime.forEachInFlight(r -> {
+            if (!r.groupId().equals(groupId)) return;
+            if (r instanceof GroupRecord.Offset o) {
+                out.add(new TopicPartition(o.topic(), o.partition()));
+            } else if (r instanceof GroupRecord.TxnOffset t) {
+                out.add(new TopicPartition(t.topic(), t.partition()));
+            } else if (r instanceof GroupRecord.TxnEnd t && t.committed()) {
+                Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingTxnOffsets.get(groupId);
+                if (byProducer != null && byProducer.containsKey(t.producerId())) out.addAll(byProducer.get(t.producerId()).keySet());
             }
-        }
+        });
         return out;
     }
 
@@ -311,25 +224,21 @@ public final class GroupCoordinator implements AutoCloseable {
      * -1), of {@code tp} (any when null).
      */
     private boolean txnOffsetInFlight(String groupId, long producerId, TopicPartition tp) {
-        for (InFlight w : inFlight) {
-            for (GroupRecord r : w.records()) {
-                if (r instanceof GroupRecord.TxnOffset t && t.groupId().equals(groupId) && (producerId < 0 || t.producerId() == producerId)
-                        && (tp == null || (t.partition() == tp.partition() && t.topic().equals(tp.topic())))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return anyInFlight(r -> r instanceof GroupRecord.TxnOffset t && t.groupId().equals(groupId)
+                && (producerId < 0 || t.producerId() == producerId)
+                && (tp == null || (t.partition() == tp.partition() && t.topic().equals(tp.topic()))));
     }
 
     /** Whether {@code groupId}'s deletion (a group tombstone) is in flight. */
     private boolean deletionInFlight(String groupId) {
-        for (InFlight w : inFlight) {
-            for (GroupRecord r : w.records()) {
-                if (r instanceof GroupRecord.Group s && s.members() == null && s.groupId().equals(groupId)) return true;
-            }
-        }
-        return false;
+        return anyInFlight(r -> r instanceof GroupRecord.Group s && s.members() == null && s.groupId().equals(groupId));
+    }
+
+    private boolean anyInFlight(Predicate<GroupRecord> p) {
+        assert Thread.holdsLock(this);
+        boolean[] found = {false};
+        runtime.forEachInFlight(r -> found[0] |= p.test(r));
+        return found[0];
     }
 
     private static GroupRecord.Group stored(ClassicGroup g) {
@@ -370,11 +279,11 @@ public final class GroupCoordinator implements AutoCloseable {
             if (instanceId != null && g.staticMembers.containsKey(instanceId)) {
                 replaceStaticMember(g, g.members.get(g.staticMembers.get(instanceId)), req, version, protocols, rebalanceTimeoutMs, f, now);
             } else if (instanceId == null && JoinGroupRequest.requiresKnownMemberId(req, version)) {
-                String id = clientId + "-" + Uuid.randomUuid();
+                String id = clientId + "-" + memberIdSuffixes.get();
                 g.pendingMembers.put(id, now + req.sessionTimeoutMs());
                 f.complete(joinError(Errors.MEMBER_ID_REQUIRED, id, version).join());
             } else {
-                String id = (instanceId != null ? instanceId : clientId) + "-" + Uuid.randomUuid();
+                String id = (instanceId != null ? instanceId : clientId) + "-" + memberIdSuffixes.get();
                 addMemberAndRebalance(g, id, instanceId, clientId, clientHost, req, rebalanceTimeoutMs, protocols, f, now);
             }
             return f;
@@ -453,7 +362,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private void replaceStaticMember(ClassicGroup g, GroupMember old, JoinGroupRequestData req, short version,
                                      LinkedHashMap<String, byte[]> protocols, int rebalanceTimeoutMs,
                                      CompletableFuture<JoinGroupResponseData> f, long now) {
-        String newId = old.instanceId + "-" + Uuid.randomUuid();
+        String newId = old.instanceId + "-" + memberIdSuffixes.get();
         GroupMember m = new GroupMember(newId, old.instanceId, old.clientId, old.clientHost, rebalanceTimeoutMs,
                 req.sessionTimeoutMs(), req.protocolType(), protocols);
         m.assignment = old.assignment;
@@ -769,11 +678,9 @@ public final class GroupCoordinator implements AutoCloseable {
             result.put(o.getKey(), Errors.NONE);
             records.add(record.apply(o.getKey(), new CommittedOffset(o.getValue().offset(), o.getValue().leaderEpoch(), metadata, now)));
         }
-        return write(records).handle((ok, err) -> {
-            if (err == null) return new PartitionErrors(Errors.NONE, result);
+        return write(Result.of(records, new PartitionErrors(Errors.NONE, result)), (answer, writeError) -> {
             Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-            Errors writeError = CoordinatorWriteErrors.of(err);
-            result.forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? writeError : x));
+            answer.partitions().forEach((tp, x) -> failed.put(tp, x == Errors.NONE ? writeError : x));
             return new PartitionErrors(Errors.NONE, failed);
         });
     }
@@ -884,8 +791,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 records.add(new GroupRecord.Offset(groupId, tp.topic(), tp.partition(), null));
             }
         }
-        return write(records).handle((ok, err) -> err == null ? new PartitionErrors(Errors.NONE, result)
-                : new PartitionErrors(CoordinatorWriteErrors.of(err), Map.of()));
+        return write(Result.of(records, new PartitionErrors(Errors.NONE, result)), (answer, writeError) -> new PartitionErrors(writeError, Map.of()));
     }
 
     // ------------------------------------------------------------------------------------------ admin
@@ -927,7 +833,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (g == null) return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         if (!g.is(GroupState.EMPTY)) return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
         if (deletionInFlight(groupId)) return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
-        return write(deletion(g)).handle((ok, err) -> err == null ? Errors.NONE : CoordinatorWriteErrors.of(err));
+        return write(Result.of(deletion(g), Errors.NONE), (answer, writeError) -> writeError);
     }
 
     /**

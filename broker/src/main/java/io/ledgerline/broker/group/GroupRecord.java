@@ -1,5 +1,7 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.coordinator.RecordCodec;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A record of the group coordinator's log ({@link OffsetsLog}): the only way the coordinator's durable state
+ * A record of the group coordinator's log ({@link OffsetsLog}, stored by {@link #CODEC}): the only way the coordinator's durable state
  * changes, at run time as at replay. The latest record per key wins; a null value (tombstone) deletes the key.
  *
  * <pre>
@@ -37,6 +39,24 @@ public sealed interface GroupRecord permits GroupRecord.Offset, GroupRecord.Grou
     byte GROUP = 1;
     byte TXN_OFFSET = 2;
     byte TXN_END = 3;
+
+    /** How the offsets log stores a record: {@link #keyBytes}, {@link #valueBytes}, read back by {@link #decode}. */
+    RecordCodec<GroupRecord> CODEC = new RecordCodec<>() {
+        @Override
+        public byte[] key(GroupRecord record) {
+            return record.keyBytes();
+        }
+
+        @Override
+        public byte[] value(GroupRecord record) {
+            return record.valueBytes();
+        }
+
+        @Override
+        public GroupRecord decode(ByteBuffer key, ByteBuffer value) {
+            return GroupRecord.decode(key, value);
+        }
+    };
 
     String groupId();
 

@@ -1,59 +1,35 @@
 package io.ledgerline.broker.group;
 
-import io.ledgerline.log.LogConfig;
+import io.ledgerline.broker.coordinator.LocalInternalLog;
 import io.ledgerline.log.LogManager;
-import io.ledgerline.log.PartitionLog;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The group coordinator's internal log, {@value #NAME}-0: committed offsets and stored group generations as
- * {@link GroupRecord}s. Kept apart from the metadata log because it is written at the rate consumers commit
- * (every few seconds per consumer), while the metadata log is replayed in full by several components at start
- * and written rarely; one shared log would make every start scan every commit ever made, three times.
+ * {@link GroupRecord}s ({@link GroupRecord#CODEC}), one batch per write, over a {@link LocalInternalLog}. Kept apart
+ * from the metadata log because it is written at the rate consumers commit (every few seconds per consumer), while
+ * the metadata log is replayed at start and written rarely; one shared log would make every start scan every commit
+ * ever made.
  *
- * <p>Appends are not durable on return: {@link #append} gives a future that completes once the records are
- * fsynced (the group-commit window), and the coordinator answers the request only then.
+ * <p>Durability as user partitions ({@link LocalInternalLog.Durability#FLUSH_MODE}): an append's future completes
+ * once the records are fsynced (the group-commit window), and the coordinator applies them and answers only then.
+ * Not a class with state: the name, the limit and how to open it.
  */
-public final class OffsetsLog implements GroupLog {
+public final class OffsetsLog {
     public static final String NAME = "__ledgerline_offsets";
+    /**
+     * The largest single write (the partition's max.message.bytes): 8 MiB, so that the stored generation of a large
+     * group (every member's subscription and assignment in one record) fits in one append.
+     */
+    public static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
-    private final PartitionLog log;
-
-    public OffsetsLog(LogManager logs) throws IOException {
-        LogConfig config = new LogConfig(64 * 1024 * 1024, Long.MAX_VALUE, -1, -1, 8 * 1024 * 1024,
-                TimestampType.CREATE_TIME, false, "delete");
-        this.log = logs.open(new TopicPartition(NAME, 0), config);
+    private OffsetsLog() {
     }
 
-    /** Appends {@code records} as one batch; the future completes when they are durable. */
-    @Override
-    public CompletableFuture<Void> append(List<GroupRecord> records, long nowMs) {
-        if (records.isEmpty()) return CompletableFuture.completedFuture(null);
-        SimpleRecord[] rs = new SimpleRecord[records.size()];
-        for (int i = 0; i < rs.length; i++) rs[i] = new SimpleRecord(nowMs, records.get(i).keyBytes(), records.get(i).valueBytes());
-        long last;
-        try {
-            last = log.append(MemoryRecords.withRecords(Compression.NONE, rs)).lastOffset();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return log.durable(last);
-    }
-
-    /** Feeds every stored record to {@code apply}, oldest first. */
-    @Override
-    public void replay(Consumer<GroupRecord> apply) {
-        log.replay(rec -> {
-            apply.accept(GroupRecord.decode(rec.key(), rec.hasValue() ? rec.value() : null));
-        });
+    /** Opens partition 0 of {@value #NAME} in {@code logs}; records are stamped with {@code clockMs}. */
+    public static LocalInternalLog<GroupRecord> open(LogManager logs, LongSupplier clockMs) throws IOException {
+        return new LocalInternalLog<>(logs, NAME, MAX_BATCH_BYTES, GroupRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
     }
 }

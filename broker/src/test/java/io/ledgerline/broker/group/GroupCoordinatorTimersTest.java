@@ -47,7 +47,8 @@ class GroupCoordinatorTimersTest {
         if (coordinator != null) coordinator.close();
         if (logs != null) logs.close();
         logs = new LogManager(new LogManager.Settings(dir, true, 1, 1000, 300_000, 0), disk, System::currentTimeMillis);
-        coordinator = new GroupCoordinator(new OffsetsLog(logs), new GroupCoordinator.Settings(DELAY_MS, 1000, 60_000, RETENTION_MS, 1000), now::get);
+        coordinator = new GroupCoordinator(OffsetsLog.open(logs, now::get), new GroupCoordinator.Settings(DELAY_MS, 1000, 60_000, RETENTION_MS, 1000),
+                now::get, GroupCoordinator.randomMemberIdSuffixes());
         return coordinator;
     }
 

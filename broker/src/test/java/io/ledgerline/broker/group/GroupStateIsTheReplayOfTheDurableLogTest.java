@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.coordinator.InternalLog;
 import io.ledgerline.log.Seeded;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -47,7 +48,7 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
      * A log in memory. Each append is one write; a write in the log becomes durable when {@link #sync} reaches it,
      * but its future completes only when the test says ({@link #completeSome}), in any order.
      */
-    static final class ScriptLog implements GroupLog {
+    static final class ScriptLog implements InternalLog<GroupRecord> {
         /** One append: its records, its durability future, whether it is in the log, and its outcome once decided. */
         static final class Write {
             final List<GroupRecord> records;
@@ -68,7 +69,7 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
         boolean failNextAppend;
 
         @Override
-        public synchronized CompletableFuture<Void> append(List<GroupRecord> records, long nowMs) {
+        public synchronized CompletableFuture<Void> append(List<GroupRecord> records) {
             if (offline || failNextAppend) {
                 failNextAppend = false;
                 Write w = new Write(List.copyOf(records), CompletableFuture.failedFuture(new KafkaStorageException("injected")), false);
@@ -151,10 +152,10 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
     }
 
     /** A log holding {@code records}, all durable, for a coordinator to replay. */
-    static GroupLog durable(List<GroupRecord> records) {
-        return new GroupLog() {
+    static InternalLog<GroupRecord> durable(List<GroupRecord> records) {
+        return new InternalLog<>() {
             @Override
-            public CompletableFuture<Void> append(List<GroupRecord> rs, long nowMs) {
+            public CompletableFuture<Void> append(List<GroupRecord> rs) {
                 throw new UnsupportedOperationException("read only");
             }
 
@@ -171,7 +172,7 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
 
     private ScriptLog startOnAScriptLog() {
         ScriptLog log = new ScriptLog();
-        coordinator = new GroupCoordinator(log, settings(), now::get);
+        coordinator = new GroupCoordinator(log, settings(), now::get, GroupCoordinator.randomMemberIdSuffixes());
         return log;
     }
 
@@ -232,7 +233,7 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
         coordinator.idle().get(5, TimeUnit.SECONDS); // every durability callback so far has been handled
         List<GroupRecord> knowable = log.knowable();
         boolean comparePending = !log.txnOffsetUnknowable();
-        try (GroupCoordinator replayed = new GroupCoordinator(durable(knowable), settings(), now::get)) {
+        try (GroupCoordinator replayed = new GroupCoordinator(durable(knowable), settings(), now::get, GroupCoordinator.randomMemberIdSuffixes())) {
             for (String g : GROUPS) {
                 assertThat(coordinator.committed(g, null)).as(where + ": committed offsets of " + g)
                         .isEqualTo(replayed.committed(g, null));
@@ -243,6 +244,9 @@ class GroupStateIsTheReplayOfTheDurableLogTest {
                     assertThat(coordinator.hasPendingTxnOffset(g, tp)).as(where + ": pending " + g + " " + tp)
                             .isEqualTo(replayed.hasPendingTxnOffset(g, tp));
                 }
+            }
+            if (comparePending) {
+                assertThat(coordinator.digest()).as(where + ": the digest of the replayed state").isEqualTo(replayed.digest());
             }
         }
     }
