@@ -1,5 +1,7 @@
 package io.ledgerline.schema;
 
+import io.ledgerline.schema.json.JsonSchemaFormat;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ public final class Schemas {
 
     static {
         FORMATS.put(SchemaType.AVRO, AvroFormat.INSTANCE);
+        FORMATS.put(SchemaType.JSON, JsonSchemaFormat.INSTANCE);
     }
 
     private Schemas() {
