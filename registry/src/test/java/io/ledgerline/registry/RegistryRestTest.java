@@ -1,8 +1,5 @@
 package io.ledgerline.registry;
 
-import io.ledgerline.registry.store.InMemoryRecordLog;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,32 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The REST API over an in-memory record log: every endpoint's answer and every bad input with Confluent's
  * status and error code. (RegistryOverKafkaTest in the it module runs the API over the _schemas topic.)
  */
-class RegistryRestTest {
+class RegistryRestTest extends RegistryOverHttp {
     static final String V1 = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
     static final String V2 = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
             + "{\"name\":\"email\",\"type\":\"string\",\"default\":\"\"}]}";
     /** Adds a field without default: not BACKWARD compatible with V1. */
     static final String BREAKING = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
             + "{\"name\":\"age\",\"type\":\"int\"}]}";
-
-    InMemoryRecordLog log;
-    Registry registry;
-    RegistryServer server;
-    RestClient rest;
-
-    @BeforeEach
-    void start() throws Exception {
-        log = new InMemoryRecordLog();
-        registry = Registry.start(log);
-        server = RegistryServer.start(registry, "127.0.0.1", 0);
-        rest = new RestClient("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        registry.close();
-    }
 
     int register(String subject, String schema) {
         RestClient.Answer a = rest.post("/subjects/" + subject + "/versions", schemaBody(schema));
@@ -92,7 +70,7 @@ class RegistryRestTest {
         assertThat(rest.get("/schemas/ids/2").json().get("schema").asText()).isEqualTo(V2);
         assertThat(rest.get("/subjects").body()).isEqualTo("[\"a-value\",\"b-value\",\"c-value\"]");
         assertThat(rest.get("/subjects?subjectPrefix=b").body()).isEqualTo("[\"b-value\"]");
-        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"AVRO\"]");
+        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"JSON\",\"AVRO\"]");
     }
 
     @Test

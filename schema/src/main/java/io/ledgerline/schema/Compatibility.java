@@ -1,21 +1,34 @@
 package io.ledgerline.schema;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compatibility of a new schema with a subject's earlier versions, by Avro's own
- * {@link SchemaCompatibility} (the rules Confluent applies to Avro: reader/writer resolution of the
- * specification, so adding a field needs a default for BACKWARD, removing one needs a default for FORWARD,
- * int→long→float→double and string↔bytes promote, enum symbols may only be added for BACKWARD).
+ * Compatibility of a new schema with a subject's earlier versions under one of the seven levels. Which
+ * versions are checked and in which direction is decided here, once for every format; whether one schema
+ * reads what another writes is the format's ({@link SchemaFormat#incompatibilities}): Avro's reader/writer
+ * resolution, Confluent's JSON Schema rules.
  */
 public final class Compatibility {
     private Compatibility() {
+    }
+
+    /** Which of the two schemas of a check is the new one. */
+    public enum Direction {
+        /** The new schema reads what the earlier one wrote. */
+        BACKWARD,
+        /** The earlier schema reads what the new one writes. */
+        FORWARD;
+
+        /** "new" or "old": the role of the reading schema, as Confluent's messages name it. */
+        public String readerRole() {
+            return this == BACKWARD ? "new" : "old";
+        }
+
+        /** "old" or "new": the role of the writing schema. */
+        public String writerRole() {
+            return this == BACKWARD ? "old" : "new";
+        }
     }
 
     /**
@@ -32,44 +45,20 @@ public final class Compatibility {
         // Newest first, so the first message concerns the version the user most likely evolved from.
         for (int i = against.size() - 1; i >= 0; i--) {
             ParsedSchema previous = against.get(i);
+            if (previous.type() != candidate.type()) {
+                // Confluent: a schema of another type is never compatible (no format reads another's data).
+                messages.add("{errorType:'SCHEMA_TYPE_CHANGED', description:'The new schema is a " + candidate.type()
+                        + " schema and the old one a " + previous.type() + " schema', compatibility:'" + level + "'}");
+                continue;
+            }
+            SchemaFormat format = candidate.format();
             if (level.backward) {
-                describe(candidate.avro(), previous.avro(), "BACKWARD", messages);
+                messages.addAll(format.incompatibilities(candidate, previous, Direction.BACKWARD));
             }
             if (level.forward) {
-                describe(previous.avro(), candidate.avro(), "FORWARD", messages);
+                messages.addAll(format.incompatibilities(previous, candidate, Direction.FORWARD));
             }
         }
         return messages;
-    }
-
-    /**
-     * One message per incompatibility, in the shape Confluent's registry answers
-     * ({@code {errorType:'...', description:'...', additionalInfo:'...'}}) so people who read Confluent's
-     * messages read these; the description names the path and which schema (new or old) lacks what.
-     */
-    private static void describe(Schema reader, Schema writer, String direction, List<String> messages) {
-        String readerRole = direction.equals("BACKWARD") ? "new" : "old";
-        String writerRole = direction.equals("BACKWARD") ? "old" : "new";
-        SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-        for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
-            String path = incompatibility.getLocation();
-            String info = incompatibility.getMessage();
-            String description = switch (incompatibility.getType()) {
-                case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + info + "' at path '" + path + "' in the "
-                        + readerRole + " schema has no default value and is missing in the " + writerRole + " schema";
-                case TYPE_MISMATCH -> "The type (path '" + path + "') of a field in the " + readerRole
-                        + " schema does not match with the " + writerRole + " schema";
-                case NAME_MISMATCH -> "The name of the schema has changed (path '" + path + "')";
-                case MISSING_ENUM_SYMBOLS -> "The " + readerRole + " schema is missing enum symbols '" + info
-                        + "' at path '" + path + "' in the " + writerRole + " schema";
-                case MISSING_UNION_BRANCH -> "The " + readerRole + " schema is missing a type inside a union field"
-                        + " at path '" + path + "' in the " + writerRole + " schema";
-                case FIXED_SIZE_MISMATCH -> "The size of FIXED type field at path '" + path + "' in the "
-                        + readerRole + " schema does not match with the " + writerRole + " schema";
-                default -> info;
-            };
-            messages.add("{errorType:'" + incompatibility.getType() + "', description:'" + description
-                    + "', additionalInfo:'" + info + "', compatibility:'" + direction + "'}");
-        }
     }
 }

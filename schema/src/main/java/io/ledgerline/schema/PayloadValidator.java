@@ -1,11 +1,5 @@
 package io.ledgerline.schema;
 
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -16,10 +10,10 @@ import java.util.function.IntFunction;
  * <pre>
  *   byte 0      magic byte, always 0
  *   bytes 1..4  schema id, big-endian signed int (the registry's global id)
- *   bytes 5..   the payload: Avro binary encoding of one datum of that schema
+ *   bytes 5..   the payload, in the encoding of the schema's format ({@link SchemaFormat#nonConformance}):
+ *               Avro binary of one datum, or one UTF-8 JSON document for JSON Schema
  * </pre>
- * A payload is valid when it decodes to one datum and no byte is left over (a trailing byte means the
- * producer wrote something else than it claims). Null (a tombstone) is valid, as on Confluent.
+ * Null (a tombstone) is valid, as on Confluent. Thread-safe (stateless).
  */
 public final class PayloadValidator {
     /** Confluent's magic byte, the first byte of every serialized record. */
@@ -56,10 +50,6 @@ public final class PayloadValidator {
         if (schema == null) {
             return Optional.of(new Failure(Reason.UNKNOWN_SCHEMA_ID, id, "schema id " + id + " is not registered"));
         }
-        if (schema.type() != SchemaType.AVRO) {
-            return Optional.of(new Failure(Reason.UNSUPPORTED_TYPE, id, "payload validation of " + schema.type()
-                    + " is not supported yet"));
-        }
         int start = bytes.position() + HEADER_BYTES;
         int length = bytes.limit() - start;
         byte[] array;
@@ -72,17 +62,7 @@ public final class PayloadValidator {
             bytes.get(start, array);
             offset = 0;
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(array, offset, length, null);
-        try {
-            new GenericDatumReader<>(schema.avro()).read(null, decoder);
-            if (!decoder.isEnd()) {
-                return Optional.of(new Failure(Reason.DOES_NOT_CONFORM, id, "the Avro datum of schema id " + id
-                        + " ends before the payload does (trailing bytes)"));
-            }
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            return Optional.of(new Failure(Reason.DOES_NOT_CONFORM, id, "the payload is not an Avro datum of schema id "
-                    + id + ": " + e.getMessage()));
-        }
-        return Optional.empty();
+        return schema.format().nonConformance(schema, id, array, offset, length)
+                .map(message -> new Failure(Reason.DOES_NOT_CONFORM, id, message));
     }
 }

@@ -1,40 +1,41 @@
 package io.ledgerline.schema;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import io.ledgerline.schema.json.JsonSchemaFormat;
 
-/** Parses schema text of a supported {@link SchemaType}. */
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parses schema text of a supported {@link SchemaType}, through that type's {@link SchemaFormat}. */
 public final class Schemas {
+    private static final Map<SchemaType, SchemaFormat> FORMATS = new EnumMap<>(SchemaType.class);
+
+    static {
+        FORMATS.put(SchemaType.AVRO, AvroFormat.INSTANCE);
+        FORMATS.put(SchemaType.JSON, JsonSchemaFormat.INSTANCE);
+    }
+
     private Schemas() {
     }
 
+    /** The format of a type; empty for a type this build cannot parse yet. */
+    public static Optional<SchemaFormat> format(SchemaType type) {
+        return Optional.ofNullable(FORMATS.get(type));
+    }
+
     /**
-     * Parses {@code text}. The canonical text is Avro's {@code Schema.toString()}: rebuilt from the parsed
-     * model, so whitespace, the order of the standard keys and the namespace spelling ({@code "a.R"} or
-     * {@code "R"} with {@code "namespace":"a"}) no longer matter. With {@code normalize} (the registry's
-     * {@code normalize=true}) every JSON object's keys are also sorted, so custom properties given in another
-     * order still give the same text; nothing that changes the data (defaults, aliases, logical types, docs)
-     * is dropped.
+     * Parses {@code text} with the format of {@code type} (see each format for its canonical text). With
+     * {@code normalize} (the registry's {@code normalize=true}) JSON object keys are sorted too.
      */
     public static ParsedSchema parse(SchemaType type, String text, boolean normalize) throws InvalidSchemaException {
-        if (!type.supported()) {
+        SchemaFormat format = FORMATS.get(type);
+        if (format == null) {
             throw new InvalidSchemaException("Schema type " + type + " is not supported by this registry yet "
-                    + "(supported: AVRO)");
+                    + "(supported: " + String.join(", ", SchemaType.supportedNames()) + ")");
         }
         if (text == null || text.isBlank()) {
             throw new InvalidSchemaException("Empty schema");
         }
-        Schema schema;
-        try {
-            // A new parser per call: Avro's parser remembers names it has seen and would refuse a redefinition.
-            schema = new Schema.Parser().setValidateDefaults(true).parse(text);
-        } catch (SchemaParseException | NullPointerException | IllegalArgumentException e) {
-            throw new InvalidSchemaException("Invalid schema " + text + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // Avro wraps Jackson's parse errors in runtime exceptions of its own kinds.
-            throw new InvalidSchemaException("Invalid schema " + text + ": " + e.getMessage(), e);
-        }
-        String canonical = normalize ? SortedJson.sorted(schema.toString()) : schema.toString();
-        return new ParsedSchema(type, canonical, schema);
+        return format.parse(text, normalize);
     }
 }

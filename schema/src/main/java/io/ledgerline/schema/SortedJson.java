@@ -9,18 +9,22 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** JSON text with the keys of every object sorted; array order is kept (it is meaningful in schemas). */
-final class SortedJson {
+/**
+ * JSON text with the keys of every object sorted; array order is kept (it is meaningful in schemas). The
+ * formats' {@code normalize}. Stateless; thread-safe.
+ */
+public final class SortedJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SortedJson() {
     }
 
-    static String sorted(String json) {
+    /** {@code json} (text a format has just written from its parsed model) with every object's keys sorted. */
+    public static String sorted(String json) {
         try {
             return MAPPER.writeValueAsString(sort(MAPPER.readTree(json)));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Avro wrote JSON that Jackson cannot read back: " + json, e);
+            throw new IllegalStateException("a schema format wrote JSON that Jackson cannot read back: " + json, e);
         }
     }
 

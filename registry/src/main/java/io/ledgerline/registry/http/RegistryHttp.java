@@ -54,7 +54,7 @@ public final class RegistryHttp {
         router.post("/subjects/:subject").blockingHandler(api.handle(api::lookup));
         router.delete("/subjects/:subject").blockingHandler(api.handle(api::deleteSubject));
 
-        router.get("/schemas/types").handler(api.handle(ctx -> api.ok(ctx, List.of(SchemaType.AVRO.name()))));
+        router.get("/schemas/types").handler(api.handle(ctx -> api.ok(ctx, SchemaType.supportedNames())));
         router.getWithRegex("/schemas/ids/(?<id>-?[0-9]+)").blockingHandler(api.handle(api::getById));
         router.getWithRegex("/schemas/ids/(?<id>-?[0-9]+)/schema").blockingHandler(api.handle(api::getByIdSchema));
         router.getWithRegex("/schemas/ids/(?<id>-?[0-9]+)/subjects").blockingHandler(api.handle(api::getByIdSubjects));
