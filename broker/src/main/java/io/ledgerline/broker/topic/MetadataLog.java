@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Keys and values are UTF-8 text:
  * <pre>
- *   cluster-id      a UUID's text form                              ({@link MetadataRecord.ClusterId})
+ *   cluster-id      a Kafka Uuid's text (URL-safe base64)            ({@link MetadataRecord.ClusterId})
  *   producer-ids    decimal: the end of the last reserved block      ({@link MetadataRecord.ProducerIdBlock})
  *   topic/&lt;name&gt;    lines "id=&lt;uuid&gt;", "partitions=&lt;n&gt;",
  *                   "config.&lt;key&gt;=&lt;value&gt;" per override, each ending in "\n"   ({@link MetadataRecord.TopicDefined})
