@@ -37,7 +37,7 @@ import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
 import io.ledgerline.broker.txn.WriteTxnMarkersHandler;
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.ApiTable;
-import io.ledgerline.broker.topic.MetadataLog;
+import io.ledgerline.broker.topic.MetadataCoordinator;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
@@ -68,6 +68,8 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final LogManager logs;
+    /** Ledgerline's own metadata (cluster id, producer-id blocks, topics), replayed once at start. */
+    private final MetadataCoordinator metadata;
     private final TopicRegistry topics;
     private final ClusterInfo cluster;
     private final ScheduledExecutorService timer;
@@ -88,9 +90,10 @@ public final class Broker implements AutoCloseable {
                 config.longValue(BrokerConfig.RETENTION_CHECK_INTERVAL_MS), config.longValue(BrokerConfig.FILE_DELETE_DELAY_MS),
                 config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_MS), config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)),
                 opener, clockMs);
+        MetadataCoordinator metadata = null;
         try {
-            MetadataLog metadata = new MetadataLog(logs);
-            this.cluster = new ClusterInfo(clusterId(metadata), config.intValue(BrokerConfig.NODE_ID));
+            this.metadata = metadata = new MetadataCoordinator(logs, clockMs, Uuid::randomUuid);
+            this.cluster = new ClusterInfo(metadata.clusterId(), config.intValue(BrokerConfig.NODE_ID));
             this.topics = new TopicRegistry(logs, metadata, topicDefaults(config));
             ProducerIdManager producerIds = new ProducerIdManager(metadata);
             this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -156,6 +159,7 @@ public final class Broker implements AutoCloseable {
                             + "started in {} ms", listener.bind().getAddress().getHostAddress(), server.port(), cluster.host(), cluster.port(), cluster.clusterId(),
                     cluster.nodeId(), config.dataDir().toAbsolutePath().normalize(), topics.all().size(), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
+            if (metadata != null) metadata.close();
             logs.close();
             throw e;
         }
@@ -192,18 +196,6 @@ public final class Broker implements AutoCloseable {
             if (e instanceof FileSystemException fse) throw StartupChecks.dataDirFailed(config.dataDir(), fse);
             throw e;
         }
-    }
-
-    private static String clusterId(MetadataLog metadata) {
-        String[] id = {null};
-        metadata.replay((k, v) -> {
-            if (k.equals("cluster-id")) id[0] = v;
-        });
-        if (id[0] == null) {
-            id[0] = Uuid.randomUuid().toString();
-            metadata.write("cluster-id", id[0]);
-        }
-        return id[0];
     }
 
     static GroupCoordinator.Settings groupSettings(BrokerConfig c) {
@@ -284,6 +276,7 @@ public final class Broker implements AutoCloseable {
         timer.shutdownNow();
         groups.close();
         transactions.close();
+        metadata.close(); // after every writer of metadata (admin requests, transactions' producer ids)
         if (logs.closeAndReport()) {
             log.info("Ledgerline stopped cleanly");
         } else {

@@ -1,35 +1,34 @@
 package io.ledgerline.broker.produce;
 
-import io.ledgerline.broker.topic.MetadataLog;
+import io.ledgerline.broker.topic.MetadataCoordinator;
+import io.ledgerline.broker.topic.MetadataRecord;
 
 /**
  * Hands out producer ids, unique across restarts: ids are reserved in blocks of {@value #BLOCK_SIZE} by a
- * durable {@code producer-ids} record in the metadata log (the next free block's first id), so a restart
- * continues after the last reserved block and never reuses an id whose batches are in some log.
+ * durable {@code producer-ids} record in the metadata log (the end of the reserved blocks, read from the one
+ * {@code MetadataState}), so a restart continues after the last reserved block and never reuses an id whose
+ * batches are in some log.
+ *
+ * <p>Threads: {@link #nextId} is serialized by this object's monitor, and blocks for the metadata write (an
+ * fsync) once per block: never called on a network thread.
  */
 public final class ProducerIdManager {
     static final long BLOCK_SIZE = 1000;
-    private static final String KEY = "producer-ids";
 
-    private final MetadataLog metadata;
+    private final MetadataCoordinator metadata;
+    /** The next id to hand out; below the state's block end, or equal to it when a new block is needed. */
     private long next;
-    private long blockEnd;
 
-    public ProducerIdManager(MetadataLog metadata) {
+    public ProducerIdManager(MetadataCoordinator metadata) {
         this.metadata = metadata;
-        long[] reserved = {0};
-        metadata.replay((k, v) -> {
-            if (k.equals(KEY) && v != null) reserved[0] = Long.parseLong(v);
-        });
-        this.next = reserved[0];
-        this.blockEnd = reserved[0];
+        this.next = metadata.state().producerIdBlockEnd();
     }
 
     public synchronized long nextId() {
-        if (next >= blockEnd) {
+        if (next >= metadata.state().producerIdBlockEnd()) {
             long end = next + BLOCK_SIZE;
-            metadata.write(KEY, Long.toString(end));
-            blockEnd = end;
+            metadata.write(new MetadataRecord.ProducerIdBlock(end));
+            assert metadata.state().producerIdBlockEnd() == end : "the block is applied before the write returns";
         }
         return next++;
     }

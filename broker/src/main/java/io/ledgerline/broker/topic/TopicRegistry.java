@@ -1,5 +1,6 @@
 package io.ledgerline.broker.topic;
 
+import io.ledgerline.coordinator.Result;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.PartitionLog;
@@ -17,32 +18,29 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The topics of this broker and their partition logs. Every change is first written to the
- * {@link MetadataLog} (durably), then applied; at start the log is replayed, then each partition log opened.
+ * The topics of this broker and their partition logs. A topic's definition is the {@link MetadataState}'s (the
+ * one replay of the metadata log); this registry opens, grows, reconfigures and deletes the partition logs of the
+ * topics the state holds. Every change is an operation of the {@link MetadataCoordinator} (its record fsynced,
+ * then applied to the state), and the partition logs follow once it is applied: at start, after the replay, each
+ * topic's logs are opened.
  *
- * <p>Value of a {@code topic/<name>} record: lines {@code id=<uuid>}, {@code partitions=<n>},
- * {@code config.<key>=<value>} per override.
- *
- * <p>Threads: changes are serialized by this object's monitor; lookups are lock-free reads of immutable
- * {@link Entry} values.
+ * <p>Threads: changes are serialized by this object's monitor (so between two changes the entries are the
+ * state's topics with their logs); lookups are lock-free reads of immutable {@link Entry} values.
  */
 public final class TopicRegistry {
     private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
-    private static final String TOPIC_KEY = "topic/";
 
     /** A topic with its open partition logs (index = partition). Immutable: replaced on change. */
     public record Entry(Topic topic, LogConfig config, List<PartitionLog> partitions) {}
 
     private final LogManager logs;
-    private final MetadataLog metadata;
+    private final MetadataCoordinator metadata;
     private final Map<String, String> defaults;
     private final Map<String, Entry> byName = new ConcurrentHashMap<>();
     private final Map<Uuid, Entry> byId = new ConcurrentHashMap<>();
@@ -50,19 +48,12 @@ public final class TopicRegistry {
     /**
      * @param defaults topic-level config defaults (every key of {@link LogConfig#KEYS}), from the broker config
      */
-    public TopicRegistry(LogManager logs, MetadataLog metadata, Map<String, String> defaults) throws IOException {
+    public TopicRegistry(LogManager logs, MetadataCoordinator metadata, Map<String, String> defaults) throws IOException {
         this.logs = logs;
         this.metadata = metadata;
         this.defaults = Map.copyOf(defaults);
         LogConfig.fromMap(this.defaults, Map.of()); // fail fast on bad broker defaults
-        Map<String, Topic> topics = new LinkedHashMap<>();
-        metadata.replay((key, value) -> {
-            if (!key.startsWith(TOPIC_KEY)) return;
-            String name = key.substring(TOPIC_KEY.length());
-            if (value == null) topics.remove(name);
-            else topics.put(name, decode(name, value));
-        });
-        for (Topic t : topics.values()) install(t);
+        for (Topic t : metadata.state().topics().values()) install(t);
         removeOrphans();
         log.info("{} topic(s) loaded", byName.size());
     }
@@ -76,6 +67,11 @@ public final class TopicRegistry {
                 logs.delete(tp);
             }
         }
+    }
+
+    /** The metadata whose topics this registry holds the logs of (its state, its digest). */
+    public MetadataCoordinator metadata() {
+        return metadata;
     }
 
     public Map<String, String> defaults() {
@@ -151,19 +147,20 @@ public final class TopicRegistry {
 
     public synchronized Entry create(String name, int partitions, Map<String, String> overrides) {
         validateCreate(name, partitions, overrides);
-        Uuid id = Uuid.randomUuid();
-        while (id.equals(Uuid.ZERO_UUID) || id.equals(Uuid.METADATA_TOPIC_ID) || byId.containsKey(id)) id = Uuid.randomUuid();
-        Topic t = new Topic(name, id, partitions, overrides);
-        metadata.write(TOPIC_KEY + name, encode(t));
+        Topic t = metadata.write(() -> {
+            Topic created = new Topic(name, metadata.newTopicId(), partitions, overrides);
+            return Result.of(List.of(new MetadataRecord.TopicDefined(created)), created);
+        });
         Entry e = install(t);
-        log.info("created topic {} ({} partitions, id {}{})", name, partitions, id, overrides.isEmpty() ? "" : ", " + overrides);
+        log.info("created topic {} ({} partitions, id {}{})", name, partitions, t.id(), overrides.isEmpty() ? "" : ", " + overrides);
         return e;
     }
 
     public synchronized void delete(String name) {
         Entry e = byName.get(name);
         if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
-        metadata.write(TOPIC_KEY + name, null);
+        metadata.write(new MetadataRecord.TopicDeleted(name));
+        assert metadata.state().topic(name) == null : "the deletion is applied before it returns";
         byName.remove(name);
         byId.remove(e.topic().id());
         for (int p = 0; p < e.topic().partitions(); p++) {
@@ -185,8 +182,7 @@ public final class TopicRegistry {
             throw new InvalidPartitionsException("topic " + name + " has " + old + " partitions; the new count "
                     + newCount + " must be larger");
         }
-        Topic t = new Topic(name, e.topic().id(), newCount, e.topic().overrides());
-        metadata.write(TOPIC_KEY + name, encode(t));
+        Topic t = define(new Topic(name, e.topic().id(), newCount, e.topic().overrides()));
         log.info("topic {}: partitions {} -> {}", name, old, newCount);
         return install(t);
     }
@@ -196,8 +192,7 @@ public final class TopicRegistry {
         Entry e = byName.get(name);
         if (e == null) throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
         LogConfig config = configFor(overrides);
-        Topic t = new Topic(name, e.topic().id(), e.topic().partitions(), overrides);
-        metadata.write(TOPIC_KEY + name, encode(t));
+        Topic t = define(new Topic(name, e.topic().id(), e.topic().partitions(), overrides));
         for (PartitionLog p : e.partitions()) p.updateConfig(config);
         Entry updated = new Entry(t, config, e.partitions());
         byName.put(name, updated);
@@ -220,6 +215,13 @@ public final class TopicRegistry {
         return e;
     }
 
+    /** Writes {@code t} as the topic's new definition; returns it once applied. */
+    private Topic define(Topic t) {
+        metadata.write(new MetadataRecord.TopicDefined(t));
+        assert metadata.state().topic(t.name()) == t : "the definition is applied before it returns";
+        return t;
+    }
+
     private Entry install(Topic t) {
         LogConfig config = configFor(t.overrides());
         Entry old = byName.get(t.name());
@@ -236,23 +238,6 @@ public final class TopicRegistry {
         byName.put(t.name(), e);
         byId.put(t.id(), e);
         return e;
-    }
-
-    private static String encode(Topic t) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("id", t.id().toString());
-        m.put("partitions", Integer.toString(t.partitions()));
-        t.overrides().forEach((k, v) -> m.put("config." + k, v));
-        return MetadataLog.encode(m);
-    }
-
-    private static Topic decode(String name, String value) {
-        Map<String, String> m = MetadataLog.decode(value);
-        Map<String, String> overrides = new HashMap<>();
-        m.forEach((k, v) -> {
-            if (k.startsWith("config.")) overrides.put(k.substring("config.".length()), v);
-        });
-        return new Topic(name, Uuid.fromString(m.get("id")), Integer.parseInt(m.get("partitions")), overrides);
     }
 
     /** Used only where an IOException cannot be declared. */
