@@ -104,7 +104,7 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             this.groups = new GroupCoordinator(new OffsetsLog(logs), groupSettings(config), clockMs);
-            this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
+            this.transactions = new TransactionCoordinator(TransactionLog.open(logs, clockMs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                             config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),
