@@ -581,6 +581,15 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         }
     }
 
+    /** Whether a change of {@code transactionalId} is in flight (tests: quiescence, and no id left pending). */
+    boolean pending(String transactionalId) {
+        Entry e = state.get(transactionalId);
+        if (e == null) return false;
+        synchronized (e) {
+            return e.pending;
+        }
+    }
+
     /** Completes once every write appended so far is applied or dropped (tests: quiescence). */
     CompletableFuture<Void> settled() {
         return runtime.settled();
