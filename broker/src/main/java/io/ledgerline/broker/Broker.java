@@ -108,7 +108,7 @@ public final class Broker implements AutoCloseable {
             });
             this.groups = new GroupCoordinator(OffsetsLog.open(logs, clockMs), groupSettings(config), clockMs,
                     GroupCoordinator.randomMemberIdSuffixes());
-            this.transactions = new TransactionCoordinator(new TransactionLog(logs), topics, producerIds, groups::completeTxn,
+            this.transactions = new TransactionCoordinator(TransactionLog.open(logs, clockMs), topics, producerIds, groups::completeTxn,
                     new TransactionCoordinator.Settings(config.intValue(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS),
                             config.longValue(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                             config.longValue(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS),

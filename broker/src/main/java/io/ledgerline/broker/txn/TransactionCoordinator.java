@@ -4,6 +4,9 @@ import io.ledgerline.broker.produce.ProducerIdManager;
 import io.ledgerline.broker.produce.TransactionVerifier;
 import io.ledgerline.broker.protocol.CoordinatorWriteErrors;
 import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.broker.txn.TxnStateMachine.Entry;
+import io.ledgerline.coordinator.CoordinatorRuntime;
+import io.ledgerline.coordinator.InternalLog;
 import io.ledgerline.log.AppendResult;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
@@ -24,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,11 +40,13 @@ import com.google.re2j.Pattern;
  * Transaction version 1 (TV1): the broker finalizes no {@code transaction.version} feature, so clients add
  * partitions with AddPartitionsToTxn, end with EndTxn v0-4, and keep their epoch across transactions.
  *
- * <p>Shape (ARCHITECTURE.md): a request is checked against the current state and yields a response plus a
- * {@link TxnRecord} to append to the {@link TransactionLog}; {@link #replay} is the only code that changes the
- * state, when the record is durable at run time exactly as when the log is replayed at start, and the response
- * leaves only then. While a record is in flight its transactional id is <em>pending</em>: other requests for it
- * get CONCURRENT_TRANSACTIONS, as in Kafka, and retry.
+ * <p>Shape (ARCHITECTURE.md): runs on the coordinator runtime ({@link CoordinatorRuntime} over the
+ * {@link TransactionLog}). A request is checked against the current state and yields a response plus a
+ * {@link TxnRecord} to append; {@link TxnStateMachine#replay} is the only code that changes the state, when the
+ * record is durable at run time exactly as when the log is replayed at start, and the response leaves only then.
+ * The clock and the producer ids ({@link ProducerIdManager}) are read by the requests, never by replay: what they
+ * decide is in the record. While a record is in flight its transactional id is <em>pending</em>: other requests for
+ * it get CONCURRENT_TRANSACTIONS, as in Kafka, and retry.
  *
  * <p>Ending a transaction: EndTxn (or a fence: InitProducerId on an ongoing transaction, or the transaction
  * timeout, both aborting with the epoch bumped) writes PrepareCommit/PrepareAbort; once that is durable the
@@ -63,9 +66,14 @@ import com.google.re2j.Pattern;
  * <p>The KIP-890 check ({@link #appendIfInTransaction}) and the append it guards run under the transactional
  * id's monitor, and so do state changes: no marker can land between a produce's check and its write.
  *
- * <p>Threads: each transactional id's {@link Entry} is guarded by its own monitor; nothing blocks under it
- * (appends to the transaction log return a durability future). Continuations, the timeout scan and the
- * expiration scan run on this coordinator's single-thread executor.
+ * <p>Threads and locks: each transactional id's {@link Entry} is guarded by its own monitor, which serialises the
+ * requests of that id (one change in flight per id); nothing blocks under it (an append to the transaction log
+ * returns a future). Requests append with {@link CoordinatorRuntime#append} under the entry's monitor; the runtime
+ * applies durable records under its apply lock (a private object of this coordinator), which replay holds while it
+ * takes an entry's monitor. So the order is: entry monitor, then the runtime's append lock; apply lock, then entry
+ * monitor; the apply lock is never taken under an entry's monitor (only {@link #digest} takes it, and never from
+ * a request). The runtime's applies and answers, continuations, the timeout scan and the expiration scan run on
+ * this coordinator's single-thread executor.
  */
 public final class TransactionCoordinator implements TransactionVerifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
@@ -108,34 +116,26 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         }
     }
 
-    /**
-     * One transactional id: its durable state, whether a change of it is in flight, and whether it was removed
-     * (expired: no longer in {@link #entries}, its state null; a removed entry never changes again).
-     */
-    private static final class Entry {
-        final String id;
-        TxnMetadata current;
-        boolean pending;
-        boolean removed;
-
-        Entry(String id) {
-            this.id = id;
-        }
-    }
-
-    private final TransactionLog txnLog;
+    private final TxnStateMachine state = new TxnStateMachine();
+    /** The runtime's apply lock (see the class comment): never taken under an entry's monitor. */
+    private final Object applyLock = new Object();
+    private final CoordinatorRuntime<TxnRecord> runtime;
     private final TopicRegistry topics;
     private final ProducerIdManager producerIds;
     private final GroupOffsets groupOffsets;
     private final Settings settings;
     private final LongSupplier clock;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
 
-    public TransactionCoordinator(TransactionLog txnLog, TopicRegistry topics, ProducerIdManager producerIds,
+    /**
+     * Loads the state from {@code txnLog} (the {@link TransactionLog}), then finishes every transaction found
+     * decided but not completed.
+     *
+     * @param clock the broker's clock: start, update and timeout times of transactions, expiration
+     */
+    public TransactionCoordinator(InternalLog<TxnRecord> txnLog, TopicRegistry topics, ProducerIdManager producerIds,
                                   GroupOffsets groupOffsets, Settings settings, LongSupplier clock) {
-        this.txnLog = txnLog;
         this.topics = topics;
         this.producerIds = producerIds;
         this.groupOffsets = groupOffsets;
@@ -146,61 +146,42 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             t.setDaemon(true);
             return t;
         });
-        txnLog.replay(this::replay);
+        this.runtime = new CoordinatorRuntime<>("transactions", state, txnLog, executor, applyLock);
+        int records = runtime.load();
+        int ids = 0;
         int completing = 0;
-        for (Entry e : entries.values()) {
+        for (Entry e : state.entries()) {
+            ids++;
             if (e.current != null && e.current.state().completing()) {
                 completing++;
                 executor.execute(() -> completeOrRetry(e));
             }
         }
-        log.info("{} transactional id(s) loaded, {} transaction(s) to complete", entries.size(), completing);
+        log.info("{} transactional id(s) loaded from {} record(s), {} transaction(s) to complete", ids, records, completing);
         executor.scheduleWithFixedDelay(this::abortTimedOut, settings.abortTimedOutCheckIntervalMs(),
                 settings.abortTimedOutCheckIntervalMs(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::expireTransactionalIds, settings.removeExpiredIntervalMs(),
                 settings.removeExpiredIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    /** Replay at start: the stored record's state for its transactional id, or the id forgotten (a tombstone). */
-    private void replay(TxnRecord r) {
-        if (r.value() == null) {
-            Entry gone = entries.remove(r.transactionalId());
-            if (gone != null) apply(gone, null);
-            return;
-        }
-        apply(entries.computeIfAbsent(r.transactionalId(), Entry::new), r.value());
-    }
-
     /**
-     * The only way state changes: at start for every stored record, at run time once a record is durable. A null
-     * {@code next} (a tombstone) removes the transactional id.
+     * Appends {@code next} (null: a tombstone) as {@code e}'s new state. The future completes once it is durable and
+     * applied ({@link TxnStateMachine#replay}, which also ends the pending state), or exceptionally when it could
+     * not be written: then it is never applied, and {@code e} is no longer pending by the time a continuation of the
+     * future runs. Holds e's monitor.
      */
-    private void apply(Entry e, TxnMetadata next) {
-        synchronized (e) {
-            assert !e.removed : "a removed transactional id never changes again";
-            e.current = next;
-            if (next == null) {
-                e.removed = true;
-                entries.remove(e.id, e);
-            }
-        }
-    }
-
-    /** Appends {@code next} (null: a tombstone) as {@code e}'s new state; applies it once durable. Holds e's monitor. */
     private CompletableFuture<Void> write(Entry e, TxnMetadata next) {
         assert Thread.holdsLock(e) : "state changes of a transactional id are serialized by its monitor";
         assert !e.pending : "one change in flight per transactional id";
         assert !e.removed : "a removed transactional id is looked up again, not written";
         e.pending = true;
-        TxnRecord record = new TxnRecord(e.id, next);
-        return txnLog.append(record, clock.getAsLong()).handleAsync((v, err) -> {
+        return runtime.append(List.of(new TxnRecord(e.id, next))).whenComplete((v, err) -> {
+            if (err == null) return;
             synchronized (e) {
+                assert e.pending : "a failed change is still the one in flight";
                 e.pending = false;
-                if (err == null) apply(e, next);
             }
-            if (err != null) throw err instanceof CompletionException ce ? ce : new CompletionException(err);
-            return null;
-        }, executor);
+        });
     }
 
     // ------------------------------------------------------------------ InitProducerId
@@ -224,7 +205,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
             return CompletableFuture.completedFuture(InitResult.of(Errors.INVALID_TRANSACTION_TIMEOUT));
         }
         boolean kip360 = expectedProducerId != RecordBatch.NO_PRODUCER_ID;
-        Entry e = entries.computeIfAbsent(transactionalId, Entry::new);
+        Entry e = state.getOrCreate(transactionalId);
         CompletableFuture<Void> written;
         TxnMetadata next;
         boolean fence = false;
@@ -308,7 +289,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     /** AddPartitionsToTxn (and AddOffsetsToTxn with {@code groups}): begins or extends the transaction. */
     public CompletableFuture<Errors> add(String transactionalId, long producerId, short epoch, Set<TopicPartition> partitions,
                                          Set<String> groups) {
-        Entry e = entries.get(transactionalId);
+        Entry e = state.get(transactionalId);
         if (e == null) return CompletableFuture.completedFuture(Errors.INVALID_PRODUCER_ID_MAPPING);
         CompletableFuture<Void> written;
         synchronized (e) {
@@ -339,7 +320,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      */
     public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short epoch, Set<TopicPartition> partitions) {
         Map<TopicPartition, Errors> out = new HashMap<>();
-        Entry e = entries.get(transactionalId);
+        Entry e = state.get(transactionalId);
         Errors whole;
         TxnMetadata cur = null;
         if (e == null) {
@@ -393,7 +374,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      */
     private <T> T ifInTransaction(String transactionalId, long producerId, short producerEpoch, Predicate<TxnMetadata> added,
                                   Supplier<String> notAdded, Supplier<T> action) {
-        Entry e = entries.get(transactionalId);
+        Entry e = state.get(transactionalId);
         if (e == null) throw new InvalidPidMappingException("transactional id " + transactionalId + " is unknown");
         synchronized (e) {
             TxnMetadata cur = e.current;
@@ -418,7 +399,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      * commitTransaction() returns. A retry after completion gets NONE; a mismatched one INVALID_TXN_STATE.
      */
     public CompletableFuture<Errors> endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
-        Entry e = entries.get(transactionalId);
+        Entry e = state.get(transactionalId);
         if (e == null) return CompletableFuture.completedFuture(Errors.INVALID_PRODUCER_ID_MAPPING);
         CompletableFuture<Void> prepared;
         synchronized (e) {
@@ -507,7 +488,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     /** Aborts (with the epoch bumped, fencing the producer) every ongoing transaction older than its timeout. */
     void abortTimedOut() {
         long now = clock.getAsLong();
-        for (Entry e : entries.values()) {
+        for (Entry e : state.entries()) {
             CompletableFuture<Void> written = null;
             synchronized (e) {
                 TxnMetadata cur = e.current;
@@ -533,7 +514,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
      */
     void expireTransactionalIds() {
         long now = clock.getAsLong();
-        for (Entry e : entries.values()) {
+        for (Entry e : state.entries()) {
             synchronized (e) {
                 TxnMetadata cur = e.current;
                 if (cur == null || e.pending || e.removed || !cur.state().expirable()
@@ -554,7 +535,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
 
     /** The state of {@code transactionalId}, or null when unknown. */
     public TxnMetadata describe(String transactionalId) {
-        Entry e = entries.get(transactionalId);
+        Entry e = state.get(transactionalId);
         if (e == null) return null;
         synchronized (e) {
             return e.current;
@@ -574,7 +555,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     public List<Listed> list(Set<String> states, Set<Long> producerIds, long minDurationMs, Pattern idPattern) {
         long now = clock.getAsLong();
         List<Listed> out = new ArrayList<>();
-        for (Entry e : entries.values()) {
+        for (Entry e : state.entries()) {
             TxnMetadata m;
             synchronized (e) {
                 m = e.current;
@@ -588,6 +569,30 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
         }
         out.sort((a, b) -> a.transactionalId().compareTo(b.transactionalId()));
         return out;
+    }
+
+    /**
+     * The digest of the replayed state ({@link TxnStateMachine#digest}) between two applies: equal to the digest of
+     * a fresh replay of the log once every write so far is settled. Never called under an entry's monitor.
+     */
+    String digest() {
+        synchronized (applyLock) {
+            return state.digest();
+        }
+    }
+
+    /** Whether a change of {@code transactionalId} is in flight (tests: quiescence, and no id left pending). */
+    boolean pending(String transactionalId) {
+        Entry e = state.get(transactionalId);
+        if (e == null) return false;
+        synchronized (e) {
+            return e.pending;
+        }
+    }
+
+    /** Completes once every write appended so far is applied or dropped (tests: quiescence). */
+    CompletableFuture<Void> settled() {
+        return runtime.settled();
     }
 
     @Override

@@ -1,50 +1,33 @@
 package io.ledgerline.broker.txn;
 
-import io.ledgerline.log.LogConfig;
+import io.ledgerline.broker.coordinator.LocalInternalLog;
 import io.ledgerline.log.LogManager;
-import io.ledgerline.log.PartitionLog;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The transaction coordinator's internal log, {@value #NAME}-0 (Kafka's __transaction_state): one
- * {@link TxnRecord} per state change of a transactional id. Replayed in full at start; the latest record per
- * id is its state. Not compacted yet: it grows by about four records per transaction, and replay time with it.
+ * {@link TxnRecord} per state change of a transactional id ({@link TxnRecord#CODEC}), appended by the
+ * {@link TransactionCoordinator}'s runtime and replayed in full at start; the latest record per id is its state.
+ * Not compacted yet: it grows by about four records per transaction, and replay time with it.
+ *
+ * <p>Only the name, the format and the limit live here; the log itself is a {@link LocalInternalLog} (acknowledged
+ * as user partitions are, after the group commit under flush.mode=durable), with the settings of every internal log.
  */
 public final class TransactionLog {
     public static final String NAME = "__ledgerline_transactions";
+    /**
+     * The largest append, bytes: one record, one transactional id's state, which lists the partitions of its
+     * transaction (6 bytes plus the topic name each): 8 MiB holds over 100,000 partitions with 64-character topic
+     * names, far more than one transaction touches.
+     */
+    static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
-    private final PartitionLog log;
+    private TransactionLog() {}
 
-    public TransactionLog(LogManager logs) throws IOException {
-        LogConfig config = new LogConfig(64 * 1024 * 1024, Long.MAX_VALUE, -1, -1, 8 * 1024 * 1024,
-                TimestampType.CREATE_TIME, false, "delete");
-        this.log = logs.open(new TopicPartition(NAME, 0), config);
-    }
-
-    /** Appends one record; the future completes when it is durable (or fails with KafkaStorageException). */
-    CompletableFuture<Void> append(TxnRecord record, long nowMs) {
-        long last;
-        try {
-            byte[] value = record.value() == null ? null : record.valueBytes();
-            last = log.append(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(nowMs, record.keyBytes(), value))).lastOffset();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return log.durable(last);
-    }
-
-    /** Feeds every stored record to {@code apply}, oldest first. */
-    void replay(Consumer<TxnRecord> apply) {
-        log.replay(rec -> {
-            apply.accept(TxnRecord.decode(rec.key(), rec.hasValue() ? rec.value() : null));
-        });
+    /** Opens (or creates) the transaction log in {@code logs}; {@code clockMs} stamps the records it appends. */
+    public static LocalInternalLog<TxnRecord> open(LogManager logs, LongSupplier clockMs) throws IOException {
+        return new LocalInternalLog<>(logs, NAME, MAX_BATCH_BYTES, TxnRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
     }
 }

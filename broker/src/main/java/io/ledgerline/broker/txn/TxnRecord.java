@@ -1,5 +1,6 @@
 package io.ledgerline.broker.txn;
 
+import io.ledgerline.coordinator.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
@@ -22,12 +23,31 @@ import java.util.Set;
  *   | groupCount:int32 | groupCount × (groupLength:int32, group:UTF-8)
  * </pre>
  * Version 1 is version 2 without prevProducerId, read as -1 (none). A tombstone (no value) removes the id.
+ * {@link #CODEC} is this format for the {@link TransactionLog}.
  */
 public record TxnRecord(String transactionalId, TxnMetadata value) {
     private static final byte VERSION = 2;
     private static final byte VERSION_1 = 1;
     static final Comparator<TopicPartition> PARTITION_ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    /** The key and value above, as the transaction log stores them. */
+    static final RecordCodec<TxnRecord> CODEC = new RecordCodec<>() {
+        @Override
+        public byte[] key(TxnRecord r) {
+            return r.keyBytes();
+        }
+
+        @Override
+        public byte[] value(TxnRecord r) {
+            return r.value() == null ? null : r.valueBytes();
+        }
+
+        @Override
+        public TxnRecord decode(ByteBuffer key, ByteBuffer value) {
+            return TxnRecord.decode(key, value);
+        }
+    };
 
     byte[] keyBytes() {
         return transactionalId.getBytes(StandardCharsets.UTF_8);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ class ExhaustedEpochRotatesTheProducerIdAndItsRetryIsRecognisedTest {
     /** The transaction log of a stopped broker, holding {@code m} as the state of {@link #ID}. */
     private void prepare(TxnMetadata m) throws Exception {
         try (LogManager logs = new LogManager(new LogManager.Settings(dir, true, 1, 1000, 3_600_000, 0))) {
-            new TransactionLog(logs).append(new TxnRecord(ID, m), 1L).get(10, TimeUnit.SECONDS);
+            TransactionLog.open(logs, () -> 1L).append(List.of(new TxnRecord(ID, m))).get(10, TimeUnit.SECONDS);
         }
     }
 

@@ -142,13 +142,13 @@ class TransactionsSurviveRestartTest {
         broker = null;
         // What a crash between PrepareCommit and the markers leaves: the decision in the log, no markers.
         try (LogManager logs = new LogManager(new LogManager.Settings(dir, true, 1, 1000, 3_600_000, 0))) {
-            TransactionLog txnLog = new TransactionLog(logs);
+            var txnLog = TransactionLog.open(logs, () -> 1L);
             TxnMetadata[] last = new TxnMetadata[1];
             txnLog.replay(r -> {
                 if (r.transactionalId().equals("restart-prepared-id")) last[0] = r.value();
             });
             assertThat(last[0].state()).isEqualTo(TransactionState.ONGOING);
-            txnLog.append(new TxnRecord("restart-prepared-id", last[0].withState(TransactionState.PREPARE_COMMIT, 1L)), 1L)
+            txnLog.append(List.of(new TxnRecord("restart-prepared-id", last[0].withState(TransactionState.PREPARE_COMMIT, 1L))))
                     .get(10, TimeUnit.SECONDS);
         }
         start();
