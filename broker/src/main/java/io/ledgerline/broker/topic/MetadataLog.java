@@ -45,7 +45,7 @@ public final class MetadataLog {
      */
     public synchronized void write(String key, String value) {
         assert ThreadExecutorMap.currentExecutor() == null
-                : "a durable metadata write (an fsync) on a network thread: offload the handler (ApiHandler.offloaded)";
+                : "a durable metadata write (an fsync) on a network thread: register the API as blocking (ApiTable.registerBlocking)";
         SimpleRecord r = new SimpleRecord(System.currentTimeMillis(), key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         long last = log.append(MemoryRecords.withRecords(Compression.NONE, r)).lastOffset();
