@@ -2,40 +2,15 @@ package io.ledgerline.broker;
 
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.config.StartupChecks;
-import io.ledgerline.broker.fetch.FetchHandler;
 import io.ledgerline.broker.fetch.FetchSessionCache;
-import io.ledgerline.broker.fetch.ListOffsetsHandler;
-import io.ledgerline.broker.group.DeleteGroupsHandler;
-import io.ledgerline.broker.group.DescribeGroupsHandler;
-import io.ledgerline.broker.group.FindCoordinatorHandler;
 import io.ledgerline.broker.group.GroupCoordinator;
-import io.ledgerline.broker.group.HeartbeatHandler;
-import io.ledgerline.broker.group.JoinGroupHandler;
-import io.ledgerline.broker.group.LeaveGroupHandler;
-import io.ledgerline.broker.group.ListGroupsHandler;
-import io.ledgerline.broker.group.OffsetCommitHandler;
-import io.ledgerline.broker.group.OffsetDeleteHandler;
-import io.ledgerline.broker.group.OffsetFetchHandler;
 import io.ledgerline.broker.group.OffsetsLog;
-import io.ledgerline.broker.group.SyncGroupHandler;
-import io.ledgerline.broker.metadata.ApiVersionsHandler;
 import io.ledgerline.broker.metadata.ClusterInfo;
-import io.ledgerline.broker.metadata.MetadataHandler;
 import io.ledgerline.broker.net.KafkaServer;
-import io.ledgerline.broker.produce.ProduceHandler;
 import io.ledgerline.broker.produce.ProducerIdManager;
-import io.ledgerline.broker.txn.AddOffsetsToTxnHandler;
-import io.ledgerline.broker.txn.AddPartitionsToTxnHandler;
-import io.ledgerline.broker.txn.DescribeProducersHandler;
-import io.ledgerline.broker.txn.DescribeTransactionsHandler;
-import io.ledgerline.broker.txn.EndTxnHandler;
-import io.ledgerline.broker.txn.InitProducerIdHandler;
-import io.ledgerline.broker.txn.ListTransactionsHandler;
 import io.ledgerline.broker.txn.TransactionCoordinator;
 import io.ledgerline.broker.txn.TransactionLog;
-import io.ledgerline.broker.txn.TxnOffsetCommitHandler;
-import io.ledgerline.broker.txn.WriteTxnMarkersHandler;
-import io.ledgerline.broker.protocol.ApiHandler;
+import io.ledgerline.broker.pipeline.Pipeline;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataCoordinator;
 import io.ledgerline.broker.topic.TopicRegistry;
@@ -43,7 +18,6 @@ import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +53,12 @@ public final class Broker implements AutoCloseable {
     private final TransactionCoordinator transactions;
     private final KafkaServer server;
     private final ApiTable table;
+    private final Pipeline pipeline;
     private final FetchSessionCache fetchSessions;
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs, StartupChecks.Listener listener,
-                   ServerSocketChannel socket, long started) throws IOException {
+    private Broker(BrokerConfig config, FileOpener opener, LongSupplier clockMs, Apis.Extensions extensions,
+                   StartupChecks.Listener listener, ServerSocketChannel socket, long started) throws IOException {
         this.config = config;
         this.logs = new LogManager(new LogManager.Settings(config.dataDir(), config.durableAck(),
                 config.intValue(BrokerConfig.FLUSH_THREADS), config.longValue(BrokerConfig.FLUSH_INTERVAL_MS),
@@ -116,40 +91,10 @@ public final class Broker implements AutoCloseable {
             logs.completeStart(); // every partition known at start is open: logs the recovery summary, kept for status
             this.fetchSessions = new FetchSessionCache(config.intValue(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
                     config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), FetchSessionCache.SHARDS, clockMs);
-            ApiTable table = new ApiTable();
-            this.table = table;
-            table.register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table))
-                    .register(ApiKeys.METADATA, new MetadataHandler(topics, cluster,
-                            config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS), admin))
-                    // Produce from v0: older librdkafka enables features only if v0 lies in the range;
-                    // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
-                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
-                    .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX), fetchSessions))
-                    .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
-                    .register(ApiKeys.INIT_PRODUCER_ID, ApiHandler.offloaded(new InitProducerIdHandler(producerIds, transactions), admin))
-                    .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(cluster))
-                    .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
-                    .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))
-                    .register(ApiKeys.HEARTBEAT, new HeartbeatHandler(groups))
-                    .register(ApiKeys.LEAVE_GROUP, new LeaveGroupHandler(groups))
-                    .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, topics))
-                    .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, topics))
-                    .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
-                    .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
-                    .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
-                    .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
-                    .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(transactions, topics))
-                    .register(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnHandler(transactions))
-                    .register(ApiKeys.END_TXN, new EndTxnHandler(transactions), ApiKeys.END_TXN.oldestVersion(), EndTxnHandler.MAX_VERSION)
-                    .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
-                    .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
-                    .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
-                    .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(topics))
-                    .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics),
-                            ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), TxnOffsetCommitHandler.MAX_VERSION);
-            AdminApis.register(table, topics, logs, cluster, config, admin);
+            this.table = Apis.table(config, logs, topics, cluster, producerIds, groups, transactions, fetchSessions, timer, admin);
+            this.pipeline = Apis.pipeline(table, admin, extensions);
             try {
-                this.server = new KafkaServer(socket, config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), table);
+                this.server = new KafkaServer(socket, config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), pipeline, clockMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting the listener on " + config.string(BrokerConfig.LISTEN), e);
@@ -179,6 +124,12 @@ public final class Broker implements AutoCloseable {
      * expirations, start times). Only the broker's own clock: clients and the network keep theirs.
      */
     public static Broker start(BrokerConfig config, FileOpener opener, LongSupplier clockMs) throws IOException {
+        return start(config, opener, clockMs, Apis.Extensions.NONE);
+    }
+
+    /** Starts with a quota policy and extra request stages ({@link Apis#pipeline}: where they run). */
+    public static Broker start(BrokerConfig config, FileOpener opener, LongSupplier clockMs, Apis.Extensions extensions)
+            throws IOException {
         long started = System.nanoTime();
         // Everything that can refuse the start without touching the disk comes first (StartupChecks).
         StartupChecks.Listener listener = StartupChecks.listener(config);
@@ -190,7 +141,7 @@ public final class Broker implements AutoCloseable {
             throw StartupChecks.bindFailed(config, listener.bind(), e);
         }
         try {
-            return new Broker(config, opener, clockMs, listener, socket, started);
+            return new Broker(config, opener, clockMs, extensions, listener, socket, started);
         } catch (IOException | RuntimeException | Error e) {
             socket.close(); // a no-op if the server had taken it over and closed it
             if (e instanceof FileSystemException fse) throw StartupChecks.dataDirFailed(config.dataDir(), fse);
@@ -244,9 +195,14 @@ public final class Broker implements AutoCloseable {
         return transactions;
     }
 
-    /** The dispatch table (tests drive it through an in-memory channel). */
+    /** The dispatch table. */
     public ApiTable apiTable() {
         return table;
+    }
+
+    /** The request pipeline over the dispatch table (tests drive it through an in-memory channel). */
+    public Pipeline pipeline() {
+        return pipeline;
     }
 
     public io.ledgerline.broker.net.ConnectionStats connectionStats() {

@@ -34,7 +34,8 @@ class PackageRulesTest {
             Map.entry("protocol", Set.of()),
             Map.entry("coordinator", Set.of()),
             Map.entry("topic", Set.of("coordinator")),
-            Map.entry("net", Set.of("protocol")),
+            Map.entry("pipeline", Set.of("protocol", "config")),
+            Map.entry("net", Set.of("protocol", "pipeline")),
             Map.entry("fetch", Set.of("protocol", "topic")),
             Map.entry("produce", Set.of("protocol", "topic")),
             Map.entry("metadata", Set.of("protocol", "topic")),
@@ -81,7 +82,7 @@ class PackageRulesTest {
         for (var row : MAY_DEPEND_ON.entrySet()) {
             String pkg = row.getKey();
             List<String> forbidden = new ArrayList<>();
-            forbidden.add(BROKER); // the root package (Broker, AdminApis): the wiring, used by nobody
+            forbidden.add(BROKER); // the root package (Broker, Apis): the wiring, used by nobody
             for (String other : MAY_DEPEND_ON.keySet()) {
                 if (!other.equals(pkg) && !row.getValue().contains(other)) {
                     forbidden.add(BROKER + "." + other + "..");

@@ -20,7 +20,7 @@ public final class JoinGroupHandler implements ApiHandler {
     @Override
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         short version = request.version();
-        String host = request.context().clientAddress.toString();
+        String host = request.context().clientAddress().toString();
         return coordinator.join(request.body(JoinGroupRequest.class).data(), version, request.header().clientId(), host)
                 .thenApply(d -> new JoinGroupResponse(shape(d, version), version));
     }

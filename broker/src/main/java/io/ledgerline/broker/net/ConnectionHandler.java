@@ -1,25 +1,22 @@
 package io.ledgerline.broker.net;
 
-import io.ledgerline.broker.protocol.ApiTable;
+import io.ledgerline.broker.pipeline.Pipeline;
+import io.ledgerline.broker.protocol.ClientConnection;
 import io.ledgerline.broker.protocol.KafkaRequest;
-import io.ledgerline.broker.protocol.ResponseShaper;
+import io.ledgerline.broker.protocol.RequestContext;
 import io.ledgerline.broker.protocol.SendAdapter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
-import org.apache.kafka.common.requests.RequestContext;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,17 +28,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * One client connection: parses each frame into a {@link KafkaRequest}, dispatches it through the
- * {@link ApiTable}, and writes responses strictly in request order even when they complete out of order
- * (a fetch long-poll behind a produce waiting for fsync).
+ * One client connection: frames become {@link KafkaRequest}s, each goes through the request {@link Pipeline}
+ * (authentication, version check, throttling, offload, handler: everything a request needs is there), and responses
+ * are written strictly in request order even when they complete out of order (a fetch long-poll behind a produce
+ * waiting for fsync). The connection stops reading when too many requests are in flight (backpressure) and while a
+ * throttled response's time runs ({@link ClientConnection#muteFor}, called by the pipeline).
  *
  * <p>Threads: every field is touched only on this channel's event loop; handler completions hop back onto
  * it. A frame that cannot be parsed closes the connection (the stream is no longer trustworthy); a parsed
  * request that fails gets its API's error response with the mapped error code.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements ClientConnection.Control {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
     /** Requests a connection may have in flight before we stop reading from it (backpressure). */
@@ -53,15 +54,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean done;
     }
 
-    private final ApiTable table;
+    private final Pipeline pipeline;
+    private final LongSupplier clockMs;
     private final ConnectionStats stats;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
-    private String connectionId;
-    private InetSocketAddress remote;
+    private ChannelHandlerContext ctx;
+    private ClientConnection connection;
+    /** Too many requests in flight: not reading until half of them are answered. */
+    private boolean backpressured;
+    /** Throttle mutes still running (each ends by itself; reading resumes when none is left). */
+    private int mutes;
 
-    ConnectionHandler(ApiTable table, ConnectionStats stats) {
-        this.table = table;
+    ConnectionHandler(Pipeline pipeline, LongSupplier clockMs, ConnectionStats stats) {
+        this.pipeline = pipeline;
+        this.clockMs = clockMs;
         this.stats = stats;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
@@ -71,10 +83,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void identify(ChannelHandlerContext ctx) {
-        remote = inet(ctx.channel().remoteAddress());
+        InetSocketAddress remote = inet(ctx.channel().remoteAddress());
         InetSocketAddress local = inet(ctx.channel().localAddress());
-        connectionId = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
+        String id = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
                 + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        connection = new ClientConnection(id, remote.getAddress(), Optional.of(remote.getPort()), LISTENER,
+                SecurityProtocol.PLAINTEXT, this);
     }
 
     /** Socket channels have inet addresses; in-memory test channels get loopback:0. */
@@ -84,7 +98,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (connectionId == null) identify(ctx); // handler added to an already active channel
+        if (connection == null) identify(ctx); // handler added to an already active channel
         ByteBuffer frame;
         ByteBuf buf = (ByteBuf) msg;
         try {
@@ -99,17 +113,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             request = parse(frame);
         } catch (RuntimeException e) {
-            log.info("closing connection {}: malformed request ({})", connectionId, e.getMessage());
+            log.info("closing connection {}: malformed request ({})", connection, e.getMessage());
             stats.malformedRequests.increment();
             ctx.close();
             return;
         }
+        stats.requests.increment();
         Slot slot = new Slot();
         inFlight.addLast(slot);
-        if (inFlight.size() >= IN_FLIGHT_REQUESTS_MAX) ctx.channel().config().setAutoRead(false);
+        if (!backpressured && inFlight.size() >= IN_FLIGHT_REQUESTS_MAX) {
+            backpressured = true;
+            updateAutoRead();
+        }
         CompletableFuture<AbstractResponse> response;
         try {
-            response = dispatch(request);
+            response = pipeline.dispatch(request);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
@@ -123,22 +141,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private KafkaRequest parse(ByteBuffer frame) {
         RequestHeader header = RequestHeader.parse(frame);
-        RequestContext rc = new RequestContext(header, connectionId, remote.getAddress(), Optional.of(remote.getPort()),
-                KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT, ClientInformation.EMPTY, false);
-        AbstractRequest body = rc.parseRequest(frame).request;
-        return new KafkaRequest(header, rc, body);
-    }
-
-    private CompletableFuture<AbstractResponse> dispatch(KafkaRequest request) {
-        ApiKeys key = request.apiKey();
-        boolean unsupportedApiVersions = request.body() instanceof ApiVersionsRequest avr && avr.hasUnsupportedRequestVersion();
-        if (!unsupportedApiVersions && !table.supports(key, request.version())) {
-            throw new UnsupportedVersionException(table.get(key) == null
-                    ? key + " is not supported by Ledgerline"
-                    : key + " version " + request.version() + " is not supported (advertised "
-                    + table.get(key).minVersion() + ".." + table.get(key).maxVersion() + ")");
+        org.apache.kafka.common.requests.RequestContext wire = new org.apache.kafka.common.requests.RequestContext(header,
+                connection.id(), connection.clientAddress(), connection.clientPort(), connection.principal(),
+                connection.listenerName(), connection.securityProtocol(), connection.clientInformation(), false);
+        AbstractRequest body = wire.parseRequest(frame).request;
+        if (body instanceof ApiVersionsRequest avr && !avr.hasUnsupportedRequestVersion() && avr.isValid()) {
+            // The client software a connection announces (ApiVersions v3+) holds for its later requests, as in Kafka.
+            connection.clientInformation(new ClientInformation(avr.data().clientSoftwareName(), avr.data().clientSoftwareVersion()));
         }
-        return table.get(key).handler().handle(request);
+        return new KafkaRequest(header, wire, body, new RequestContext(connection, header.clientId(), clockMs.getAsLong()));
     }
 
     private void complete(ChannelHandlerContext ctx, Slot slot, KafkaRequest request, CompletableFuture<AbstractResponse> f) {
@@ -156,21 +167,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 response = request.body().getErrorResponse(0, cause);
             } catch (RuntimeException e2) {
                 // kafka-clients cannot shape an error response for this (malformed) request: drop the connection.
-                log.info("closing connection {}: no error response possible for {} ({})", connectionId, request, e2.toString());
+                log.info("closing connection {}: no error response possible for {} ({})", connection, request, e2.toString());
                 stats.malformedRequests.increment();
                 ctx.close();
                 return;
             }
         }
         try {
-            slot.messages = response == null ? List.of() : serialize(request, response);
+            slot.messages = serialize(request, response);
         } catch (Exception e) {
             // A shaped response that still cannot be written is a bug (in a handler or the shaper): the client
             // gets the request's error response, which has no fields to get wrong, and the connection stays.
             stats.unexpectedErrors.increment();
             stats.unwritableResponses.increment();
             log.error("{}: response cannot be written at v{} ({}); answering UNKNOWN_SERVER_ERROR", request,
-                    request.context().apiVersion(), e.getMessage(), e);
+                    request.wireContext().apiVersion(), e.getMessage(), e);
             try {
                 slot.messages = serialize(request, request.body().getErrorResponse(0, Errors.UNKNOWN_SERVER_ERROR.exception()));
             } catch (Exception e2) {
@@ -188,27 +199,49 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (wrote) ctx.flush();
-        if (!ctx.channel().config().isAutoRead() && inFlight.size() < IN_FLIGHT_REQUESTS_MAX / 2) {
-            ctx.channel().config().setAutoRead(true);
+        if (backpressured && inFlight.size() < IN_FLIGHT_REQUESTS_MAX / 2) {
+            backpressured = false;
+            updateAutoRead();
         }
     }
 
-    /** The response shaped for the version it is written at ({@link ResponseShaper}), framed as Netty messages. */
-    private static List<Object> serialize(KafkaRequest request, AbstractResponse response) throws java.io.IOException {
-        ResponseShaper.shape(response.data(), request.context().apiVersion());
-        return SendAdapter.toMessages(request.context().buildResponseSend(response));
+    /**
+     * The response through the pipeline's way back (throttle time, shaping for the version: {@link Pipeline#respond}),
+     * framed as Netty messages; none for a null response (acks=0).
+     */
+    private List<Object> serialize(KafkaRequest request, AbstractResponse response) throws java.io.IOException {
+        pipeline.respond(request, response);
+        return response == null ? List.of() : SendAdapter.toMessages(request.wireContext().buildResponseSend(response));
+    }
+
+    /** Throttling (KIP-219): stop reading for {@code millis}; overlapping mutes end with the last of them. */
+    @Override
+    public void muteFor(long millis) {
+        assert ctx.executor().inEventLoop() : "a connection is muted on its event loop";
+        mutes++;
+        updateAutoRead();
+        ctx.executor().schedule(() -> {
+            mutes--;
+            updateAutoRead();
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void updateAutoRead() {
+        assert mutes >= 0 : "more mutes ended than began";
+        boolean read = !backpressured && mutes == 0;
+        if (ctx.channel().config().isAutoRead() != read) ctx.channel().config().setAutoRead(read);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException || cause instanceof io.netty.handler.codec.CorruptedFrameException) {
             stats.malformedRequests.increment();
-            log.info("closing connection {}: {}", connectionId, cause.getMessage());
+            log.info("closing connection {}: {}", connection, cause.getMessage());
         } else if (cause instanceof java.io.IOException) {
-            log.debug("connection {}: {}", connectionId, cause.toString());
+            log.debug("connection {}: {}", connection, cause.toString());
         } else {
             stats.unexpectedErrors.increment();
-            log.warn("closing connection {} after an unexpected error", connectionId, cause);
+            log.warn("closing connection {} after an unexpected error", connection, cause);
         }
         ctx.close();
     }

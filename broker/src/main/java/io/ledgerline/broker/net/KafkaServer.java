@@ -1,6 +1,6 @@
 package io.ledgerline.broker.net;
 
-import io.ledgerline.broker.protocol.ApiTable;
+import io.ledgerline.broker.pipeline.Pipeline;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.util.function.LongSupplier;
 
 /**
  * The Kafka listener: Netty with the NIO transport (its FileChannel.transferTo path is real sendfile for our
@@ -49,8 +50,11 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
-    /** Serves {@code bound} (from {@link #bind}), which it owns from now on: {@link #close()} closes it. */
-    public KafkaServer(ServerSocketChannel bound, int maxFrameBytes, ApiTable table) throws InterruptedException {
+    /**
+     * Serves {@code bound} (from {@link #bind}), which it owns from now on: {@link #close()} closes it. Every request
+     * goes through {@code pipeline}; {@code clockMs} (the broker's clock) stamps its arrival.
+     */
+    public KafkaServer(ServerSocketChannel bound, int maxFrameBytes, Pipeline pipeline, LongSupplier clockMs) throws InterruptedException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -62,7 +66,7 @@ public final class KafkaServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        initPipeline(ch, maxFrameBytes, table, stats);
+                        initPipeline(ch, maxFrameBytes, pipeline, clockMs, stats);
                     }
                 });
         try {
@@ -74,11 +78,11 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
-    /** The per-connection pipeline: size-prefixed frames, then request handling. */
-    public static void initPipeline(Channel ch, int maxFrameBytes, ApiTable table, ConnectionStats stats) {
+    /** The per-connection Netty pipeline: size-prefixed frames, then requests through the request {@code pipeline}. */
+    public static void initPipeline(Channel ch, int maxFrameBytes, Pipeline pipeline, LongSupplier clockMs, ConnectionStats stats) {
         ch.pipeline()
                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true))
-                .addLast("requests", new ConnectionHandler(table, stats));
+                .addLast("requests", new ConnectionHandler(pipeline, clockMs, stats));
     }
 
     public ConnectionStats stats() {

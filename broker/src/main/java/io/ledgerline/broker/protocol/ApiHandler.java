@@ -3,12 +3,14 @@ package io.ledgerline.broker.protocol;
 import org.apache.kafka.common.requests.AbstractResponse;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Handles one API key. Returns the response when it is ready (a produce waits for fsync, a fetch may
  * long-poll); a null response means "send nothing" (acks=0). Thrown exceptions become the request's error
- * response with the mapped Kafka error code.
+ * response with the mapped Kafka error code. A handler holds only its API's logic: what every request needs
+ * (authentication, the version check, shaping for the version, throttling, running off the network thread when
+ * it blocks) is the pipeline's ({@code io.ledgerline.broker.pipeline}). A handler runs on the network thread that
+ * read the request unless its dispatch-table entry is blocking ({@link ApiTable#registerBlocking}).
  */
 @FunctionalInterface
 public interface ApiHandler {
@@ -16,15 +18,5 @@ public interface ApiHandler {
 
     static CompletableFuture<AbstractResponse> done(AbstractResponse response) {
         return CompletableFuture.completedFuture(response);
-    }
-
-    /**
-     * {@code handler} run on {@code executor} instead of the network thread that read the request: for handlers
-     * that block, on a durable metadata write (an fsync) or on creating and deleting files. A network thread
-     * serves many connections and must never wait on the disk. Responses still leave each connection in request
-     * order (the connection handler keeps them in order, whatever thread completes them).
-     */
-    static ApiHandler offloaded(ApiHandler handler, Executor executor) {
-        return request -> CompletableFuture.supplyAsync(() -> handler.handle(request), executor).thenCompose(f -> f);
     }
 }

@@ -9,15 +9,26 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The dispatch table: the one list of API keys Ledgerline answers, each with its handler and the version
- * range it advertises. ApiVersions is generated from this table, so the broker advertises exactly what it
+ * The dispatch table: the one list of API keys Ledgerline answers, each with its handler, the version
+ * range it advertises and whether it blocks (a blocking handler runs off the network threads: the pipeline's
+ * OffloadStage). ApiVersions is generated from this table, so the broker advertises exactly what it
  * implements. Versions default to kafka-clients' stable range ({@code latestVersion(false)}: unstable
- * versions are never advertised).
+ * versions are never advertised). Filled once at start ({@code io.ledgerline.broker.Apis}), before the pipeline
+ * is built over it; read-only from then on, by any thread.
  */
 public final class ApiTable {
 
-    /** A handler and the versions advertised for it. */
-    public record Entry(ApiKeys key, ApiHandler handler, short minVersion, short maxVersion) {}
+    /**
+     * A handler, the versions advertised for it, and whether it blocks: it waits on the disk (a durable metadata
+     * write, creating or deleting files), so it must never run on a network thread, which serves many connections.
+     */
+    public record Entry(ApiKeys key, ApiHandler handler, short minVersion, short maxVersion, boolean blocking) {
+
+        /** True when {@code version} is both advertised and parseable. */
+        public boolean supports(short version) {
+            return version >= Math.max(minVersion, key.oldestVersion()) && version <= maxVersion;
+        }
+    }
 
     private final Map<ApiKeys, Entry> entries = new EnumMap<>(ApiKeys.class);
 
@@ -26,9 +37,18 @@ public final class ApiTable {
     }
 
     public ApiTable register(ApiKeys key, ApiHandler handler, short min, short max) {
+        return register(key, handler, min, max, false);
+    }
+
+    /** Registers a handler that blocks (see {@link Entry}): the pipeline runs it on the admin executor. */
+    public ApiTable registerBlocking(ApiKeys key, ApiHandler handler) {
+        return register(key, handler, key.oldestVersion(), key.latestVersion(false), true);
+    }
+
+    public ApiTable register(ApiKeys key, ApiHandler handler, short min, short max, boolean blocking) {
         if (entries.containsKey(key)) throw new IllegalStateException(key + " registered twice");
         if (max > key.latestVersion(true)) throw new IllegalArgumentException(key + " max " + max + " is beyond kafka-clients");
-        entries.put(key, new Entry(key, handler, min, max));
+        entries.put(key, new Entry(key, handler, min, max, blocking));
         return this;
     }
 
@@ -43,7 +63,7 @@ public final class ApiTable {
     /** True when {@code version} of {@code key} is both advertised and parseable. */
     public boolean supports(ApiKeys key, short version) {
         Entry e = entries.get(key);
-        return e != null && version >= Math.max(e.minVersion, key.oldestVersion()) && version <= e.maxVersion;
+        return e != null && e.supports(version);
     }
 
     public ApiVersionCollection apiVersions() {

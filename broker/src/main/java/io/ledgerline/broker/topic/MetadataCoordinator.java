@@ -74,7 +74,7 @@ public final class MetadataCoordinator implements AutoCloseable {
      */
     public <T> T write(Supplier<Result<MetadataRecord, T>> operation) {
         assert ThreadExecutorMap.currentExecutor() == null
-                : "a durable metadata write (an fsync) on a network thread: offload the handler (ApiHandler.offloaded)";
+                : "a durable metadata write (an fsync) on a network thread: register the API as blocking (ApiTable.registerBlocking)";
         synchronized (writeLock) {
             if (closed) throw new IllegalStateException("the metadata log is closed");
             try {

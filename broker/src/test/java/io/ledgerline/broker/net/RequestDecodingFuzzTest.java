@@ -104,7 +104,7 @@ class RequestDecodingFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
             @Override
             protected void initChannel(io.netty.channel.Channel c) {
-                KafkaServer.initPipeline(c, FRAME_MAX_BYTES, table, stats);
+                KafkaServer.initPipeline(c, FRAME_MAX_BYTES, broker.pipeline(), System::currentTimeMillis, stats);
             }
         });
         ByteBuf frame = Unpooled.buffer(4 + frameBody.remaining());
