@@ -51,6 +51,7 @@ import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.FileSystemException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,7 +120,7 @@ public final class Broker implements AutoCloseable {
                             config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS), admin))
                     // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                     // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
-                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
+                    .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, List.of(), admin), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                     .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX), fetchSessions))
                     .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                     .register(ApiKeys.INIT_PRODUCER_ID, ApiHandler.offloaded(new InitProducerIdHandler(producerIds, transactions), admin))
