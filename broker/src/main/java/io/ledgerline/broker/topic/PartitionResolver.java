@@ -1,6 +1,7 @@
 package io.ledgerline.broker.topic;
 
 import io.ledgerline.log.PartitionLog;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -21,8 +22,10 @@ import org.apache.kafka.common.protocol.Errors;
  * result is a snapshot: a topic deleted or grown after its resolution is seen by the next resolution.
  */
 public final class PartitionResolver {
-    private static final Resolved UNKNOWN_NAME = new Resolved(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-    private static final Resolved UNKNOWN_ID = new Resolved(null, Errors.UNKNOWN_TOPIC_ID);
+    /** An unknown topic name: UNKNOWN_TOPIC_OR_PARTITION. */
+    public static final Resolved UNKNOWN_NAME = new Resolved(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    /** An unknown topic id: UNKNOWN_TOPIC_ID (for a reference whose id was resolved, and failed, earlier). */
+    public static final Resolved UNKNOWN_ID = new Resolved(null, Errors.UNKNOWN_TOPIC_ID);
 
     private final TopicRegistry topics;
 
@@ -88,5 +91,15 @@ public final class PartitionResolver {
     /** The error for partition {@code index} of topic {@code name}: NONE when it exists, else UNKNOWN_TOPIC_OR_PARTITION. */
     public Errors partitionError(String name, int index) {
         return partition(name, index) == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE;
+    }
+
+    /** {@link #partition(String, int)} of {@code tp}. */
+    public PartitionLog partition(TopicPartition tp) {
+        return partition(tp.topic(), tp.partition());
+    }
+
+    /** {@link #partitionError(String, int)} of {@code tp}. */
+    public Errors partitionError(TopicPartition tp) {
+        return partitionError(tp.topic(), tp.partition());
     }
 }
