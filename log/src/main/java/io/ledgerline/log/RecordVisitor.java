@@ -7,7 +7,8 @@ import org.apache.kafka.common.record.internal.Record;
  * RecordVisitor)} decodes it, in order, in the same (single) decompression pass: the broker's batch inspectors
  * read records through it without decompressing the batch a second time. Called on the validating thread; a
  * visitor sees the records of a batch that may still fail validation later in the pass (then the batch is
- * refused as a whole and what the visitor kept must be dropped).
+ * refused as a whole and what the visitor kept must be dropped). A visitor must not throw: whatever it throws
+ * is reported as undecodable records (CorruptRecordException), the producer's fault.
  */
 @FunctionalInterface
 public interface RecordVisitor {
