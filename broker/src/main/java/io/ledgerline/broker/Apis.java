@@ -38,6 +38,7 @@ import io.ledgerline.broker.pipeline.QuotaPolicy;
 import io.ledgerline.broker.pipeline.Stage;
 import io.ledgerline.broker.pipeline.ThrottleStage;
 import io.ledgerline.broker.pipeline.VersionStage;
+import io.ledgerline.broker.produce.BatchInspector;
 import io.ledgerline.broker.produce.ProduceHandler;
 import io.ledgerline.broker.produce.ProducerIdManager;
 import io.ledgerline.broker.protocol.ApiTable;
@@ -71,14 +72,21 @@ public final class Apis {
     private Apis() {}
 
     /**
-     * What a broker adds to its pipeline from outside: the quota policy ({@link QuotaPolicy#NONE} by default) and
-     * stages run after the version check, before throttling and offload (empty by default).
+     * What a broker adds to its request path from outside: the quota policy ({@link QuotaPolicy#NONE} by default),
+     * stages run after the version check, before throttling and offload (empty by default), and the batch inspectors
+     * every produced batch passes before its append, in order (empty by default: produce then costs nothing more).
      */
-    public record Extensions(QuotaPolicy quotas, List<Stage> stages) {
-        public static final Extensions NONE = new Extensions(QuotaPolicy.NONE, List.of());
+    public record Extensions(QuotaPolicy quotas, List<Stage> stages, List<BatchInspector> inspectors) {
+        public static final Extensions NONE = new Extensions(QuotaPolicy.NONE, List.of(), List.of());
 
         public Extensions {
             stages = List.copyOf(stages);
+            inspectors = List.copyOf(inspectors);
+        }
+
+        /** A quota policy and stages, no batch inspectors. */
+        public Extensions(QuotaPolicy quotas, List<Stage> stages) {
+            this(quotas, stages, List.of());
         }
     }
 
@@ -88,7 +96,7 @@ public final class Apis {
      * network thread. A stage that needs a valid request goes after {@link VersionStage}; one that must run on the
      * network thread goes before {@link OffloadStage}.
      */
-    static Pipeline pipeline(ApiTable table, Executor blocking, Extensions extensions) {
+    public static Pipeline pipeline(ApiTable table, Executor blocking, Extensions extensions) {
         List<Stage> stages = new ArrayList<>();
         stages.add(new AuthenticateStage());
         stages.add(new VersionStage());
@@ -105,7 +113,8 @@ public final class Apis {
      */
     static ApiTable table(BrokerConfig config, LogManager logs, TopicRegistry topics, ClusterInfo cluster,
                           ProducerIdManager producerIds, GroupCoordinator groups, TransactionCoordinator transactions,
-                          FetchSessionCache fetchSessions, ScheduledExecutorService timer, Executor admin) {
+                          FetchSessionCache fetchSessions, ScheduledExecutorService timer, Executor admin,
+                          List<BatchInspector> inspectors, Executor inspection) {
         ApiTable table = new ApiTable();
         TopicConfigs topicConfigs = new TopicConfigs(config);
         BrokerConfigs brokerConfigs = new BrokerConfigs(config, cluster.nodeId(), logs::startSummary);
@@ -115,7 +124,7 @@ public final class Apis {
                         config.bool(BrokerConfig.AUTO_CREATE_TOPICS), config.intValue(BrokerConfig.NUM_PARTITIONS), admin))
                 // Produce from v0: older librdkafka enables features only if v0 lies in the range;
                 // v0-2 requests themselves are refused (kafka-clients cannot parse them: connection closed).
-                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, inspectors, inspection), (short) 0, ApiKeys.PRODUCE.latestVersion(false))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, timer, config.longValue(BrokerConfig.FETCH_MAX_WAIT_MS_MAX), fetchSessions))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                 .registerBlocking(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds, transactions))

@@ -25,11 +25,13 @@ import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.FileSystemException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +41,7 @@ import java.util.function.LongSupplier;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    private static final AtomicInteger INSPECT_THREADS = new AtomicInteger();
 
     private final BrokerConfig config;
     private final LogManager logs;
@@ -49,6 +52,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Runs the handlers that block on the disk (metadata writes, file creation), off the network threads. */
     private final ExecutorService admin;
+    private final ExecutorService inspection;
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
     private final KafkaServer server;
@@ -81,6 +85,13 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            // Batch inspection (decoding and checking every record of a batch) runs here: never on an event loop,
+            // never under a coordinator's monitor. Threads start on the first inspected produce only.
+            this.inspection = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "ledgerline-inspect-" + INSPECT_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
             this.groups = new GroupCoordinator(OffsetsLog.open(logs, clockMs), groupSettings(config), clockMs,
                     GroupCoordinator.randomMemberIdSuffixes());
             this.transactions = new TransactionCoordinator(TransactionLog.open(logs, clockMs), topics, producerIds, groups::completeTxn,
@@ -91,7 +102,8 @@ public final class Broker implements AutoCloseable {
             logs.completeStart(); // every partition known at start is open: logs the recovery summary, kept for status
             this.fetchSessions = new FetchSessionCache(config.intValue(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
                     config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), FetchSessionCache.SHARDS, clockMs);
-            this.table = Apis.table(config, logs, topics, cluster, producerIds, groups, transactions, fetchSessions, timer, admin);
+            this.table = Apis.table(config, logs, topics, cluster, producerIds, groups, transactions, fetchSessions, timer, admin,
+                    extensions.inspectors(), inspection);
             this.pipeline = Apis.pipeline(table, admin, extensions);
             try {
                 this.server = new KafkaServer(socket, config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), pipeline, clockMs);
@@ -226,6 +238,12 @@ public final class Broker implements AutoCloseable {
         admin.shutdown();
         try {
             if (!admin.awaitTermination(30, TimeUnit.SECONDS)) log.warn("an admin request was still running at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inspection.shutdown();
+        try {
+            if (!inspection.awaitTermination(30, TimeUnit.SECONDS)) log.warn("a batch inspection was still running at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -328,16 +328,43 @@ public final class PartitionLog {
     // ---------------------------------------------------------------- append
 
     /**
-     * Validates and appends one record batch (as sent by a producer: offsets are assigned here, in place).
-     * Throws the Kafka exception whose error code the producer should get: RecordTooLargeException,
-     * CorruptRecordException, InvalidRecordException, OutOfOrderSequenceException,
-     * InvalidProducerEpochException, KafkaStorageException.
+     * Validates and appends one record batch (as sent by a producer: offsets are assigned here, in place):
+     * {@link #validate(MemoryRecords)} then {@link #append(ValidatedBatch)}. Throws the Kafka exception whose
+     * error code the producer should get: RecordTooLargeException, CorruptRecordException,
+     * InvalidRecordException, OutOfOrderSequenceException, InvalidProducerEpochException, KafkaStorageException.
      */
     public AppendResult append(MemoryRecords records) {
+        return append(validate(records, null));
+    }
+
+    /** {@link #validate(MemoryRecords, RecordVisitor)} with no visitor. */
+    public ValidatedBatch validate(MemoryRecords records) {
+        return validate(records, null);
+    }
+
+    /**
+     * Checks one producer batch without taking the lock: exactly one batch, within {@code max.message.bytes},
+     * format v2, CRC, header fields, and its records decompressed once (offsets contiguous, keys present on a
+     * compacted topic). {@code visitor}, if not null, sees each record as that pass decodes it. Throws
+     * RecordTooLargeException, CorruptRecordException or InvalidRecordException. Safe on any thread; the result
+     * is appended at most once.
+     */
+    public ValidatedBatch validate(MemoryRecords records, RecordVisitor visitor) {
         MutableRecordBatch batch = onlyBatch(records);
         LogConfig cfg = config;
-        validate(batch, cfg);
+        validate(batch, cfg, visitor);
+        return new ValidatedBatch(this, records, batch, cfg);
+    }
 
+    /**
+     * Appends a batch this log validated: under the lock, checks the producer state (a retry of a stored batch
+     * answers the stored offsets), assigns offsets and writes. Throws OutOfOrderSequenceException,
+     * InvalidProducerEpochException, KafkaStorageException.
+     */
+    public AppendResult append(ValidatedBatch validated) {
+        assert validated.log == this : "a batch is appended to the log that validated it";
+        MutableRecordBatch batch = validated.batch;
+        LogConfig cfg = validated.config;
         lock.lock();
         try {
             checkWritable();
@@ -349,7 +376,7 @@ public final class PartitionLog {
                             logStartOffset, true);
                 }
             }
-            return write(records, batch, cfg, null);
+            return write(validated.records, batch, cfg, null);
         } finally {
             lock.unlock();
         }
@@ -454,7 +481,7 @@ public final class PartitionLog {
         return batch;
     }
 
-    private void validate(MutableRecordBatch batch, LogConfig cfg) {
+    private void validate(MutableRecordBatch batch, LogConfig cfg, RecordVisitor visitor) {
         if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
             throw new RecordTooLargeException("batch of " + batch.sizeInBytes() + " bytes exceeds " + tp.topic()
                     + "'s max.message.bytes " + cfg.maxMessageBytes());
@@ -492,6 +519,7 @@ public final class PartitionLog {
                 if (cfg.compact() && !r.hasKey()) {
                     throw new InvalidRecordException("compacted topic " + tp.topic() + " requires a key on every record");
                 }
+                if (visitor != null) visitor.visit(seen, r);
                 expect++;
                 seen++;
             }

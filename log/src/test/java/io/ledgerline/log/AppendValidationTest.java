@@ -11,6 +11,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -218,5 +219,58 @@ class AppendValidationTest {
         }
         assertUntouched(); // also: every accepted batch reads back byte for byte
         System.out.println("fuzz: " + accepted + " of " + iterations + " mutated batches were still valid and stored");
+    }
+
+    // ------------------------------------------------ validate, then append (the two steps of append)
+
+    @Test
+    void theVisitorSeesEveryRecordOnceInOrderWithItsBatchIndexForEveryCodec() {
+        java.util.Random rnd = seeded.random();
+        for (Compression codec : TestLogs.CODECS) {
+            MemoryRecords batch = TestLogs.batch(rnd, codec, 1 + rnd.nextInt(30), 200, T0, 0);
+            long end = log.logEndOffset();
+            List<Integer> indexes = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            ValidatedBatch v = log.validate(batch, (i, r) -> {
+                indexes.add(i);
+                keys.add(key(r));
+            });
+            List<String> expected = new ArrayList<>();
+            for (Record r : batch.records()) expected.add(key(r));
+            assertThat(keys).as(codec.toString()).isEqualTo(expected);
+            for (int i = 0; i < indexes.size(); i++) assertThat(indexes.get(i)).isEqualTo(i);
+
+            assertThat(log.logEndOffset()).as("validation appends nothing").isEqualTo(end);
+            AppendResult a = log.append(v);
+            assertThat(a.baseOffset()).isEqualTo(end);
+            assertThat(a.lastOffset()).isEqualTo(end + expected.size() - 1);
+            assertThat(log.logEndOffset()).isEqualTo(end + expected.size());
+        }
+    }
+
+    @Test
+    void anInvalidBatchIsRefusedByValidateAsByAppend() throws IOException {
+        MemoryRecords twoBatches = concat(TestLogs.records(T0, "a"), TestLogs.bytes(TestLogs.records(T0, "b")));
+        assertThatThrownBy(() -> log.validate(twoBatches)).isInstanceOf(InvalidRecordException.class)
+                .hasMessage("exactly one record batch per partition is accepted");
+        assertThatThrownBy(() -> log.append(concat(TestLogs.records(T0, "a"), TestLogs.bytes(TestLogs.records(T0, "b")))))
+                .isInstanceOf(InvalidRecordException.class).hasMessage("exactly one record batch per partition is accepted");
+        assertUntouched();
+    }
+
+    @Test
+    void aRetriedIdempotentBatchValidatedAgainIsRecognisedAtAppend() {
+        long end = log.logEndOffset();
+        AppendResult first = log.append(log.validate(TestLogs.idempotent(7, (short) 0, 0, 3)));
+        AppendResult retry = log.append(log.validate(TestLogs.idempotent(7, (short) 0, 0, 3)));
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(retry.baseOffset()).isEqualTo(first.baseOffset());
+        assertThat(log.logEndOffset()).isEqualTo(end + 3);
+    }
+
+    private static String key(Record r) {
+        byte[] b = new byte[r.keySize()];
+        r.key().duplicate().get(b);
+        return new String(b);
     }
 }

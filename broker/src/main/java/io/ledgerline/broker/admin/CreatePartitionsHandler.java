@@ -2,10 +2,10 @@ package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsAssignment;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -30,10 +30,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     private final TopicRegistry topics;
+    private final PartitionResolver resolver;
     private final Placement placement;
 
     public CreatePartitionsHandler(TopicRegistry topics, int nodeId) {
         this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
         this.placement = new Placement(nodeId);
     }
 
@@ -65,8 +67,9 @@ public final class CreatePartitionsHandler implements ApiHandler {
     }
 
     private void check(CreatePartitionsTopic t) {
-        TopicRegistry.Entry e = topics.get(t.name());
-        if (e == null) throw new UnknownTopicOrPartitionException("Topic '" + t.name() + "' does not exist.");
+        PartitionResolver.Resolved resolved = resolver.topic(t.name());
+        if (!resolved.found()) throw resolved.error().exception("Topic '" + t.name() + "' does not exist.");
+        TopicRegistry.Entry e = resolved.entry();
         int current = e.topic().partitions();
         if (t.count() == current) {
             throw new InvalidPartitionsException("Topic already has " + current + " partition(s).");

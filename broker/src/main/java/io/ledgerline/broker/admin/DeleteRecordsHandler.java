@@ -2,12 +2,12 @@ package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
@@ -37,10 +37,10 @@ import java.util.concurrent.CompletableFuture;
 public final class DeleteRecordsHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(DeleteRecordsHandler.class);
 
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public DeleteRecordsHandler(TopicRegistry topics) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -66,9 +66,9 @@ public final class DeleteRecordsHandler implements ApiHandler {
     }
 
     private long delete(String topic, DeleteRecordsPartition p) {
-        PartitionLog partition = topics.partition(topic, p.partitionIndex());
+        PartitionLog partition = resolver.partition(topic, p.partitionIndex());
         if (partition == null) {
-            throw new UnknownTopicOrPartitionException("Partition " + topic + "-" + p.partitionIndex() + " does not exist.");
+            throw resolver.partitionError(topic, p.partitionIndex()).exception("Partition " + topic + "-" + p.partitionIndex() + " does not exist.");
         }
         if (partition.isOffline()) throw new KafkaStorageException(partition.topicPartition() + " is offline");
         if (!TopicConfigs.allowsDelete(partition.config())) {

@@ -2,6 +2,7 @@ package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -33,9 +34,11 @@ import java.util.function.Supplier;
  */
 public final class DeleteTopicsHandler implements ApiHandler {
     private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public DeleteTopicsHandler(TopicRegistry topics) {
         this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -67,14 +70,14 @@ public final class DeleteTopicsHandler implements ApiHandler {
         // A name and an id of the same topic: both INVALID_REQUEST (Kafka answers the name so, and the id not at all).
         Set<Uuid> idsOfNames = new HashSet<>();
         for (String name : names) {
-            TopicRegistry.Entry e = topics.get(name);
-            if (e != null && !dupNames.contains(name)) idsOfNames.add(e.topic().id());
+            PartitionResolver.Resolved e = resolver.topic(name);
+            if (e.found() && !dupNames.contains(name)) idsOfNames.add(e.entry().topic().id());
         }
         for (String name : names) {
             if (dupNames.contains(name)) continue;
-            TopicRegistry.Entry e = topics.get(name);
-            Uuid id = e == null ? Uuid.ZERO_UUID : e.topic().id();
-            if (e != null && ids.contains(id)) {
+            PartitionResolver.Resolved e = resolver.topic(name);
+            Uuid id = e.found() ? e.entry().topic().id() : Uuid.ZERO_UUID;
+            if (e.found() && ids.contains(id)) {
                 add(data, name, id, new ApiError(Errors.INVALID_REQUEST, "The provided topic name maps to an ID that was already supplied."));
                 continue;
             }
@@ -86,11 +89,11 @@ public final class DeleteTopicsHandler implements ApiHandler {
                 add(data, null, id, new ApiError(Errors.INVALID_REQUEST, "The topic id " + id + " was also given by name."));
                 continue;
             }
-            TopicRegistry.Entry e = topics.get(id);
-            if (e == null) {
-                add(data, null, id, new ApiError(Errors.UNKNOWN_TOPIC_ID, "Topic id " + id + " does not exist."));
+            PartitionResolver.Resolved e = resolver.topic(id);
+            if (!e.found()) {
+                add(data, null, id, new ApiError(e.error(), "Topic id " + id + " does not exist."));
             } else {
-                String name = e.topic().name();
+                String name = e.entry().topic().name();
                 add(data, name, id, delete(name, () -> new UnknownTopicIdException("Topic id " + id + " does not exist.")));
             }
         }

@@ -2,10 +2,10 @@ package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
@@ -30,12 +30,12 @@ import java.util.concurrent.CompletableFuture;
  * Kafka). Synonyms are sent only when asked for; documentation (v3+) likewise; config types always (v3+).
  */
 public final class DescribeConfigsHandler implements ApiHandler {
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
     private final TopicConfigs topicConfigs;
     private final BrokerConfigs brokerConfigs;
 
     public DescribeConfigsHandler(TopicRegistry topics, TopicConfigs topicConfigs, BrokerConfigs brokerConfigs) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
         this.topicConfigs = topicConfigs;
         this.brokerConfigs = brokerConfigs;
     }
@@ -71,8 +71,9 @@ public final class DescribeConfigsHandler implements ApiHandler {
         switch (type) {
             case TOPIC -> {
                 org.apache.kafka.common.internals.Topic.validate(r.resourceName());
-                TopicRegistry.Entry e = topics.get(r.resourceName());
-                if (e == null) throw new UnknownTopicOrPartitionException("Topic '" + r.resourceName() + "' does not exist.");
+                PartitionResolver.Resolved resolved = resolver.topic(r.resourceName());
+                if (!resolved.found()) throw resolved.error().exception("Topic '" + r.resourceName() + "' does not exist.");
+                TopicRegistry.Entry e = resolved.entry();
                 return topicConfigs.describe(e.topic().overrides(), e.config());
             }
             case BROKER -> {

@@ -2,6 +2,7 @@ package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
@@ -48,13 +49,13 @@ import java.util.function.Function;
  * overlap the returned batches, which the consumer then skips; every response carries the last stable offset.
  */
 public final class FetchHandler implements ApiHandler {
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
     private final ScheduledExecutorService timer;
     private final long maxWaitCapMs;
     private final FetchSessionCache sessions;
 
     public FetchHandler(TopicRegistry topics, ScheduledExecutorService timer, long maxWaitCapMs, FetchSessionCache sessions) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
         this.timer = timer;
         this.maxWaitCapMs = maxWaitCapMs;
         this.sessions = sessions;
@@ -66,8 +67,8 @@ public final class FetchHandler implements ApiHandler {
         short version = request.version();
         boolean byId = version >= 13;
         Function<Uuid, String> names = id -> {
-            TopicRegistry.Entry e = topics.get(id);
-            return e == null ? null : e.topic().name();
+            PartitionResolver.Resolved e = resolver.topic(id);
+            return e.found() ? e.entry().topic().name() : null;
         };
         LinkedHashMap<FetchSession.Key, FetchSession.Wanted> named = new LinkedHashMap<>();
         for (FetchRequestData.FetchTopic t : req.topics()) {
@@ -106,10 +107,19 @@ public final class FetchHandler implements ApiHandler {
         long remaining = req.maxBytes();
         boolean minOneBatch = true;
         List<FetchContext.Update> unknown = new ArrayList<>();
+        PartitionResolver.Resolved resolved = null;
+        String resolvedName = null;
         for (FetchSession.Wanted w : toRead) {
-            TopicRegistry.Entry topic = w.topic() == null ? null : topics.get(w.topic());
-            if (topic == null || w.partition() < 0 || w.partition() >= topic.partitions().size()) {
-                Errors e = w.topic() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            // A null name is an id that did not resolve when the request (or its session) named it. Partitions of a
+            // topic come one after another: resolve the topic once for them.
+            if (w.topic() == null) resolved = PartitionResolver.UNKNOWN_ID;
+            else if (resolved == null || !resolved.found() || !w.topic().equals(resolvedName)) {
+                resolved = resolver.topic(w.topic());
+                resolvedName = w.topic();
+            }
+            PartitionLog log = resolved.partition(w.partition());
+            if (log == null) {
+                Errors e = resolved.partitionError(w.partition());
                 unknown.add(new FetchContext.Update(w, FetchResponse.partitionResponse(w.partition(), e)
                         .setLastStableOffset(-1).setLogStartOffset(-1)));
                 out.error = true;
@@ -120,7 +130,7 @@ public final class FetchHandler implements ApiHandler {
                     .setPreferredReadReplica(-1)
                     .setRecords(MemoryRecords.EMPTY);
             out.updates.put(w.key(), new FetchContext.Update(w, pd));
-            PartitionLog log = topic.partitions().get(w.partition());
+            TopicRegistry.Entry topic = resolved.entry();
             out.logs.add(log);
             pd.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(log.logStartOffset());
             // As Kafka: the list under read_committed (empty when none), null under read_uncommitted (the

@@ -2,6 +2,7 @@ package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.OffsetAndTimestamp;
 import io.ledgerline.log.PartitionLog;
@@ -26,10 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * the last stable offset, as Kafka's. "None" is offset -1 and timestamp -1, as in Kafka.
  */
 public final class ListOffsetsHandler implements ApiHandler {
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public ListOffsetsHandler(TopicRegistry topics) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -40,18 +41,20 @@ public final class ListOffsetsHandler implements ApiHandler {
         for (ListOffsetsRequestData.ListOffsetsTopic t : req.topics()) {
             ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
             data.topics().add(tr);
+            PartitionResolver.Resolved topic = resolver.topic(t.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(answer(topics.partition(t.name(), p.partitionIndex()), p, readCommitted, request.version()));
+                tr.partitions().add(answer(topic, p, readCommitted, request.version()));
             }
         }
         return ApiHandler.done(new ListOffsetsResponse(data));
     }
 
-    private static ListOffsetsPartitionResponse answer(PartitionLog log, ListOffsetsRequestData.ListOffsetsPartition p,
+    private static ListOffsetsPartitionResponse answer(PartitionResolver.Resolved topic, ListOffsetsRequestData.ListOffsetsPartition p,
                                                        boolean readCommitted, short version) {
+        PartitionLog log = topic.partition(p.partitionIndex());
         ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
-        if (log == null) return r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        if (log == null) return r.setErrorCode(topic.partitionError(p.partitionIndex()).code());
         if (p.currentLeaderEpoch() > 0) return r.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         try {
             long ts = p.timestamp();

@@ -2,6 +2,7 @@ package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -27,11 +28,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class OffsetCommitHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public OffsetCommitHandler(GroupCoordinator coordinator, TopicRegistry topics) {
         this.coordinator = coordinator;
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -41,12 +42,13 @@ public final class OffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
         OffsetCommitResponseData unknown = new OffsetCommitResponseData();
         for (OffsetCommitRequestTopic t : req.topics()) {
-            String name = ids ? nameOf(t.topicId()) : t.name();
+            PartitionResolver.Resolved byId = ids ? resolver.topic(t.topicId()) : null;
+            String name = ids ? (byId.found() ? byId.entry().topic().name() : null) : t.name();
             if (name == null) {
                 OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic().setTopicId(t.topicId());
                 for (OffsetCommitRequestPartition p : t.partitions()) {
                     rt.partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+                            .setErrorCode(byId.error().code()));
                 }
                 unknown.topics().add(rt);
                 continue;
@@ -74,13 +76,8 @@ public final class OffsetCommitHandler implements ApiHandler {
                 });
     }
 
-    private String nameOf(Uuid id) {
-        TopicRegistry.Entry e = id == null ? null : topics.get(id);
-        return e == null ? null : e.topic().name();
-    }
-
     private Uuid idOf(String name) {
-        TopicRegistry.Entry e = topics.get(name);
-        return e == null ? Uuid.ZERO_UUID : e.topic().id();
+        PartitionResolver.Resolved e = resolver.topic(name);
+        return e.found() ? e.entry().topic().id() : Uuid.ZERO_UUID;
     }
 }

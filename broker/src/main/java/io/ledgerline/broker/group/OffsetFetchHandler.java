@@ -2,6 +2,7 @@ package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -33,11 +34,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class OffsetFetchHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public OffsetFetchHandler(GroupCoordinator coordinator, TopicRegistry topics) {
         this.coordinator = coordinator;
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     /** One topic of a request: its name (null when an id is unknown), its id (v10) and partitions. */
@@ -105,7 +106,7 @@ public final class OffsetFetchHandler implements ApiHandler {
         for (Asked a : asked) {
             OffsetFetchResponseTopics t = ids ? new OffsetFetchResponseTopics().setTopicId(a.id()) : new OffsetFetchResponseTopics().setName(a.name());
             for (int p : a.partitions()) {
-                if (a.name() == null) t.partitions().add(partition(p, null, Errors.UNKNOWN_TOPIC_ID));
+                if (a.name() == null) t.partitions().add(partition(p, null, PartitionResolver.UNKNOWN_ID.error()));
                 else if (found.unstable().contains(new TopicPartition(a.name(), p))) {
                     t.partitions().add(partition(p, null, Errors.UNSTABLE_OFFSET_COMMIT));
                 } else t.partitions().add(partition(p, found.committed().get(new TopicPartition(a.name(), p)), Errors.NONE));
@@ -124,13 +125,14 @@ public final class OffsetFetchHandler implements ApiHandler {
         return r.setCommittedOffset(o.offset()).setMetadata(o.metadata()).setCommittedLeaderEpoch(o.leaderEpoch());
     }
 
+    /** The name of the topic with id {@code id}, or null when unknown (then answered UNKNOWN_TOPIC_ID). */
     private String nameOf(Uuid id) {
-        TopicRegistry.Entry e = id == null ? null : topics.get(id);
-        return e == null ? null : e.topic().name();
+        PartitionResolver.Resolved e = resolver.topic(id);
+        return e.found() ? e.entry().topic().name() : null;
     }
 
     private Uuid idOf(String name) {
-        TopicRegistry.Entry e = topics.get(name);
-        return e == null ? null : e.topic().id();
+        PartitionResolver.Resolved e = resolver.topic(name);
+        return e.found() ? e.entry().topic().id() : null;
     }
 }

@@ -2,6 +2,7 @@ package io.ledgerline.broker.metadata;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executor;
  */
 public final class MetadataHandler implements ApiHandler {
     private final TopicRegistry topics;
+    private final PartitionResolver resolver;
     private final ClusterInfo cluster;
     private final boolean autoCreate;
     /** Where a request that creates topics runs: creation writes durable metadata, never on a network thread. */
@@ -36,6 +38,7 @@ public final class MetadataHandler implements ApiHandler {
     public MetadataHandler(TopicRegistry topics, ClusterInfo cluster, boolean autoCreate, int defaultPartitions, Executor blocking) {
         this.blocking = blocking;
         this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
         this.cluster = cluster;
         this.autoCreate = autoCreate;
         this.defaultPartitions = defaultPartitions;
@@ -45,7 +48,7 @@ public final class MetadataHandler implements ApiHandler {
     public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
         MetadataRequest r = request.body(MetadataRequest.class);
         boolean creates = autoCreate && r.data().allowAutoTopicCreation() && !r.isAllTopics()
-                && r.data().topics().stream().anyMatch(t -> t.name() != null && topics.get(t.name()) == null);
+                && r.data().topics().stream().anyMatch(t -> t.name() != null && !resolver.topic(t.name()).found());
         return creates ? CompletableFuture.supplyAsync(() -> answer(request), blocking) : ApiHandler.done(answer(request));
     }
 
@@ -70,21 +73,21 @@ public final class MetadataHandler implements ApiHandler {
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic t, boolean clientAllowsCreate) {
         if (t.name() == null) {
             Uuid id = t.topicId();
-            TopicRegistry.Entry e = id == null ? null : topics.get(id);
-            if (e == null) {
+            PartitionResolver.Resolved e = resolver.topic(id);
+            if (!e.found()) {
                 return new MetadataResponseTopic().setTopicId(id == null ? Uuid.ZERO_UUID : id)
-                        .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                        .setErrorCode(e.error().code());
             }
-            return describe(e);
+            return describe(e.entry());
         }
-        TopicRegistry.Entry e = topics.get(t.name());
-        if (e != null) return describe(e);
+        PartitionResolver.Resolved e = resolver.topic(t.name());
+        if (e.found()) return describe(e.entry());
         try {
             TopicRegistry.validateName(t.name());
-            if (!(autoCreate && clientAllowsCreate)) return error(t.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            if (!(autoCreate && clientAllowsCreate)) return error(t.name(), e.error());
             return describe(topics.create(t.name(), defaultPartitions, java.util.Map.of()));
         } catch (TopicExistsException raced) {
-            return describe(topics.get(t.name()));
+            return describe(resolver.topic(t.name()).entry());
         } catch (ApiException ex) {
             return error(t.name(), Errors.forException(ex));
         }

@@ -2,6 +2,7 @@ package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;
@@ -29,11 +30,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler {
     private final TransactionCoordinator coordinator;
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public AddPartitionsToTxnHandler(TransactionCoordinator coordinator, TopicRegistry topics) {
         this.coordinator = coordinator;
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -69,7 +70,8 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         if (id == null || id.isEmpty()) return done(id, all(partitions, Errors.INVALID_REQUEST));
         Map<TopicPartition, Errors> unknown = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            if (topics.partition(tp.topic(), tp.partition()) == null) unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            Errors e = resolver.partitionError(tp);
+            if (e != Errors.NONE) unknown.put(tp, e);
         }
         if (!unknown.isEmpty()) {
             Map<TopicPartition, Errors> errors = all(partitions, Errors.OPERATION_NOT_ATTEMPTED);

@@ -2,12 +2,12 @@ package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.ActiveProducer;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
 import org.apache.kafka.common.requests.DescribeProducersResponse;
@@ -20,10 +20,10 @@ import java.util.concurrent.CompletableFuture;
  * shows, and how a hanging transaction is found.
  */
 public final class DescribeProducersHandler implements ApiHandler {
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public DescribeProducersHandler(TopicRegistry topics) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -32,12 +32,13 @@ public final class DescribeProducersHandler implements ApiHandler {
         for (DescribeProducersRequestData.TopicRequest t : request.body(DescribeProducersRequest.class).data().topics()) {
             DescribeProducersResponseData.TopicResponse tr = new DescribeProducersResponseData.TopicResponse().setName(t.name());
             data.topics().add(tr);
+            PartitionResolver.Resolved topic = resolver.topic(t.name());
             for (int p : t.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse pr = new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(p);
                 tr.partitions().add(pr);
-                PartitionLog log = topics.partition(t.name(), p);
+                PartitionLog log = topic.partition(p);
                 if (log == null) {
-                    pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    pr.setErrorCode(topic.partitionError(p).code());
                     continue;
                 }
                 for (ActiveProducer a : log.activeProducers()) {

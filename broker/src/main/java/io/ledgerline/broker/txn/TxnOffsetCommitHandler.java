@@ -4,6 +4,7 @@ import io.ledgerline.broker.group.CommittedOffset;
 import io.ledgerline.broker.group.GroupCoordinator;
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
@@ -33,12 +34,12 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
 
     private final TransactionCoordinator transactions;
     private final GroupCoordinator groups;
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public TxnOffsetCommitHandler(TransactionCoordinator transactions, GroupCoordinator groups, TopicRegistry topics) {
         this.transactions = transactions;
         this.groups = groups;
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -50,8 +51,9 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
         if (req.transactionalId() == null || req.transactionalId().isEmpty()) return done(asked, Errors.INVALID_REQUEST, result);
         Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
         asked.forEach((tp, o) -> {
-            if (topics.partition(tp.topic(), tp.partition()) == null) {
-                result.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            Errors unknown = resolver.partitionError(tp);
+            if (unknown != Errors.NONE) {
+                result.put(tp, unknown);
             } else {
                 offsets.put(tp, new CommittedOffset(o.offset, o.leaderEpoch.orElse(RecordBatch.NO_PARTITION_LEADER_EPOCH), o.metadata, 0));
             }

@@ -2,6 +2,7 @@ package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.protocol.ApiHandler;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.topic.PartitionResolver;
 import io.ledgerline.broker.topic.TopicRegistry;
 import io.ledgerline.log.AppendResult;
 import io.ledgerline.log.PartitionLog;
@@ -49,10 +50,10 @@ import java.util.concurrent.CompletionException;
 public final class WriteTxnMarkersHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(WriteTxnMarkersHandler.class);
 
-    private final TopicRegistry topics;
+    private final PartitionResolver resolver;
 
     public WriteTxnMarkersHandler(TopicRegistry topics) {
-        this.topics = topics;
+        this.resolver = new PartitionResolver(topics);
     }
 
     @Override
@@ -86,8 +87,8 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
 
     /** Appends {@code marker}'s marker to {@code tp}; completes with the partition's error once durable. */
     private CompletableFuture<Errors> write(WritableTxnMarker marker, TopicPartition tp) {
-        PartitionLog partition = topics.partition(tp.topic(), tp.partition());
-        if (partition == null) return CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        PartitionLog partition = resolver.partition(tp);
+        if (partition == null) return CompletableFuture.completedFuture(resolver.partitionError(tp));
         if (marker.producerId() < 0 || marker.producerEpoch() < 0 || marker.coordinatorEpoch() > TransactionCoordinator.COORDINATOR_EPOCH) {
             log.warn("{}: WriteTxnMarkers refused: producer id {}, epoch {}, coordinator epoch {} (this broker's coordinator epoch is {})",
                     tp, marker.producerId(), marker.producerEpoch(), marker.coordinatorEpoch(), TransactionCoordinator.COORDINATOR_EPOCH);
