@@ -64,20 +64,12 @@ public final class RawClient implements AutoCloseable {
         return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
     }
 
-    /** True when no response byte arrives within {@code millis} (the broker is still holding it back). */
-    public boolean responsePendingFor(int millis) throws IOException {
-        int old = socket.getSoTimeout();
-        socket.setSoTimeout(millis);
-        in.mark(1);
-        try {
-            if (in.read() == -1) return false; // closed: nothing is pending any more
-            in.reset();
-            return false;
-        } catch (SocketTimeoutException e) {
-            return true;
-        } finally {
-            socket.setSoTimeout(old);
-        }
+    /**
+     * True when no response byte has arrived yet; never waits. Call it once the broker is known to hold the
+     * response back (a fetch parked on the high watermark): it checks that nothing left before the release.
+     */
+    public boolean noResponseYet() throws IOException {
+        return in.available() == 0;
     }
 
     public void writeFrame(ByteBuffer body) throws IOException {
