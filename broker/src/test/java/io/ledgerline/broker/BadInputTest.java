@@ -1,6 +1,7 @@
 package io.ledgerline.broker;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;

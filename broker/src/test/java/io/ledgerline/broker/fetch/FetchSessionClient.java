@@ -1,7 +1,7 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;

@@ -1,8 +1,8 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.log.Seeded;
 import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.Uuid;

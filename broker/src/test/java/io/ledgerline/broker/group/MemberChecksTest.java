@@ -1,6 +1,6 @@
 package io.ledgerline.broker.group;
 
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;

@@ -1,9 +1,9 @@
 package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;

@@ -1,8 +1,8 @@
 package io.ledgerline.broker.protocol;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;

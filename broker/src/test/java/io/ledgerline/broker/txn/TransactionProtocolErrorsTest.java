@@ -1,8 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.IsolationLevel;

@@ -1,8 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

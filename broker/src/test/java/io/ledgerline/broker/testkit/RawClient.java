@@ -1,5 +1,6 @@
-package io.ledgerline.broker;
+package io.ledgerline.broker.testkit;
 
+import io.ledgerline.broker.Broker;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 /**
  * A bare socket speaking Kafka frames, for tests that must send what no well-behaved client sends
  * (corrupt batches, garbage, unadvertised versions). Requests are still built with kafka-clients' classes.
+ * One connection, used by one test thread at a time (not thread-safe).
  */
 public final class RawClient implements AutoCloseable {
     private final Socket socket;
