@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DeleteRecordsOptions;
 import org.apache.kafka.clients.admin.DeleteRecordsResult;
@@ -37,8 +39,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,12 +48,12 @@ import static org.awaitility.Awaitility.await;
 class DeleteRecordsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -145,9 +147,9 @@ class DeleteRecordsTest {
         unknown.partitions().add(new DeleteRecordsPartition().setPartitionIndex(0).setOffset(0));
         data.topics().add(unknown);
         DeleteRecordsTopic negative = new DeleteRecordsTopic().setName("dr-raw");
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = 0; v <= 2; v++) {
-                DeleteRecordsResponse r = raw.send(new DeleteRecordsRequest.Builder(data).build(v));
+                DeleteRecordsResponse r = raw.call(new DeleteRecordsRequest.Builder(data).build(v));
                 DeleteRecordsPartitionResult ok = r.data().topics().find("dr-raw").partitions().find(0);
                 assertThat(ok.errorCode()).isEqualTo(Errors.NONE.code());
                 assertThat(ok.lowWatermark()).isEqualTo(2);
@@ -160,7 +162,7 @@ class DeleteRecordsTest {
             DeleteRecordsRequestData below = new DeleteRecordsRequestData().setTimeoutMs(10_000);
             negative.partitions().add(new DeleteRecordsPartition().setPartitionIndex(0).setOffset(-7));
             below.topics().add(negative);
-            DeleteRecordsResponse r = raw.send(new DeleteRecordsRequest.Builder(below).build((short) 2));
+            DeleteRecordsResponse r = raw.call(new DeleteRecordsRequest.Builder(below).build((short) 2));
             assertThat(r.data().topics().find("dr-raw").partitions().find(0).errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
         }
     }

@@ -15,6 +15,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A bare socket speaking Kafka frames, for tests that must send what no well-behaved client sends
  * (corrupt batches, garbage, unadvertised versions). Requests are still built with kafka-clients' classes.
@@ -46,6 +48,14 @@ public final class RawClient implements AutoCloseable {
         writeFrame(request.serializeWithHeader(header));
         byte[] frame = readFrame();
         return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+    }
+
+    /** {@link #send}, typed by the caller: the response to {@code request}, checked to answer its API. */
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R call(AbstractRequest request) throws IOException {
+        AbstractResponse response = send(request);
+        assertThat(response.apiKey()).isEqualTo(request.apiKey());
+        return (R) response;
     }
 
     /** Sends and expects no response (acks=0): returns after writing. */
