@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -44,7 +45,7 @@ class ConsumerGroupCommandTest {
     static final String TOPIC = "cg";
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
     /** Record i has timestamp base + i seconds and goes to partition i % 2 (offset i / 2 there). */
     long base;
 
@@ -60,7 +61,7 @@ class ConsumerGroupCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic(TOPIC, 2);
         base = (System.currentTimeMillis() / 1000) * 1000 - 3_600_000;
         produce(0, 200);

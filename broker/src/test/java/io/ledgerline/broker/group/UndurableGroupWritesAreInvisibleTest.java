@@ -3,6 +3,7 @@ package io.ledgerline.broker.group;
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -185,7 +186,7 @@ class UndurableGroupWritesAreInvisibleTest {
 
     @Test
     void memberCommitWhoseFsyncFailsIsAnErrorAndOthersStillReadThePreviousOffset() throws Exception {
-        KafkaConsumer<String, String> consumer = GroupTestBroker.consumer(bootstrap(), GROUP, Map.of());
+        KafkaConsumer<String, String> consumer = TestBroker.consumer(bootstrap(), GROUP, Map.of());
         clients.add(() -> consumer.close(Duration.ofSeconds(5)));
         consumer.subscribe(List.of("ledger"));
         await().atMost(Duration.ofSeconds(TIMEOUT_S)).until(() -> {

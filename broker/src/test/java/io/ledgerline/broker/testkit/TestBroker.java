@@ -199,7 +199,12 @@ public final class TestBroker implements AutoCloseable {
 
     /** A group member of {@code group} ({@link ClientProps#groupConsumer}); the caller closes it. */
     public KafkaConsumer<String, String> consumer(String group, Map<String, Object> extra) {
-        return new KafkaConsumer<>(ClientProps.groupConsumer(bootstrap(), group, extra), new StringDeserializer(), new StringDeserializer());
+        return consumer(bootstrap(), group, extra);
+    }
+
+    /** A group member of {@code group} on any broker (a child JVM's, one started without this fixture). */
+    public static KafkaConsumer<String, String> consumer(String bootstrap, String group, Map<String, Object> extra) {
+        return new KafkaConsumer<>(ClientProps.groupConsumer(bootstrap, group, extra), new StringDeserializer(), new StringDeserializer());
     }
 
     @Override
