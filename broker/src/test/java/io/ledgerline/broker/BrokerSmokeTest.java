@@ -1,6 +1,6 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 
@@ -31,13 +30,12 @@ class BrokerSmokeTest {
 
     @Test
     void producedRecordsAreConsumedInOrderAcrossARestart() throws Exception {
-        Map<String, String> settings = Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0");
         List<Long> offsets = new ArrayList<>();
-        try (Broker broker = Broker.start(BrokerConfig.of(settings))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             String bootstrap = broker.advertisedHost() + ":" + broker.port();
             produce(bootstrap, 0, 1000, offsets);
         }
-        try (Broker broker = Broker.start(BrokerConfig.of(settings))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             String bootstrap = broker.advertisedHost() + ":" + broker.port();
             produce(bootstrap, 1000, 2000, offsets);
             assertThat(offsets).hasSize(2000);

@@ -1,6 +1,6 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,8 +58,8 @@ class PowerCutTest {
 
     private Set<String> produceThenCutPower(String acks, String flushMode) throws Exception {
         FaultInjectingDisk disk = new FaultInjectingDisk(dir);
-        Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "flush.mode", flushMode, "flush.interval.ms", "600000")), disk);
+        Broker broker = TestBroker.over(dir).settings(Map.of("flush.mode", flushMode, "flush.interval.ms", "600000"))
+                .opener(disk).start().broker();
         broker.topics().create("cut", 2, Map.of());
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Properties p = new Properties();
@@ -84,7 +84,7 @@ class PowerCutTest {
 
     private Set<String> readBack() throws Exception {
         Set<String> values = new HashSet<>();
-        try (Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {

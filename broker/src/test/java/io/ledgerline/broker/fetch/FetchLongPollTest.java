@@ -1,8 +1,8 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -49,7 +49,7 @@ class FetchLongPollTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
     }
 
     @AfterAll

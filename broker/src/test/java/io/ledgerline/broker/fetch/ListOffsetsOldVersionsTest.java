@@ -1,8 +1,8 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -44,7 +44,7 @@ class ListOffsetsOldVersionsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create(TOPIC, 1, Map.of());
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(1_000L, null, "a".getBytes()), new SimpleRecord(2_000L, null, "b".getBytes()));

@@ -1,7 +1,7 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +43,7 @@ class ReadCommittedTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
     }
 
     @AfterAll

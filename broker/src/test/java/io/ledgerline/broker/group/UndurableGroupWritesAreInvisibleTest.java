@@ -1,7 +1,6 @@
 package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
@@ -80,10 +79,6 @@ class UndurableGroupWritesAreInvisibleTest {
     final List<CompletableFuture<Void>> background = new ArrayList<>();
     final List<AutoCloseable> clients = new ArrayList<>();
 
-    private BrokerConfig config() {
-        return BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000"));
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -93,7 +88,8 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     private void open() throws Exception {
-        broker = Broker.start(config(), disk);
+        broker = TestBroker.over(dir).settings(Map.of("group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000"))
+                .opener(disk).start().broker();
         writer = admin();
         reader = admin();
     }

@@ -2,6 +2,7 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -59,9 +60,8 @@ class IdleProducerExpiresTest {
 
     @Test
     void idleIdempotentProducerIsNoLongerDescribedAndItsNextBatchesAreStoredOnce() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "producer.id.expiration.ms", Long.toString(EXPIRATION_MS),
-                "producer.id.expiration.check.interval.ms", "100")));
+        broker = TestBroker.start(dir, Map.of("producer.id.expiration.ms", Long.toString(EXPIRATION_MS),
+                "producer.id.expiration.check.interval.ms", "100")).broker();
         broker.topics().create("idle", 1, Map.of());
         TopicPartition tp = new TopicPartition("idle", 0);
         PartitionLog log = broker.topics().partition("idle", 0);

@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The broker tests' one broker fixture: a {@link Broker} on a free port of 127.0.0.1 over a test's directory, with
  * optional settings, file layer and clock; an AdminClient connected to it (made on first use), a raw protocol
  * client, and the few helpers many tests share. {@link #restart()} stops cleanly and starts over the same
- * directory with the same settings. Used from the test's thread; the broker itself is thread-safe.
+ * directory with the same settings. A test that needs only the {@link Broker} may keep
+ * {@code TestBroker.start(dir).broker()} and close that: the AdminClient is made only on first use.
+ * Used from the test's thread; the broker itself is thread-safe.
  */
 public final class TestBroker implements AutoCloseable {
     /** How long a test waits for any one client call or future, in seconds. */

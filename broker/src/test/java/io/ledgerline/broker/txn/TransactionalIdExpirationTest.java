@@ -3,6 +3,7 @@ package io.ledgerline.broker.txn;
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,9 +53,8 @@ class TransactionalIdExpirationTest {
     }
 
     private Broker start(long expirationMs) throws IOException {
-        return Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transactional.id.expiration.ms", Long.toString(expirationMs),
-                "transaction.remove.expired.transaction.cleanup.interval.ms", "100")));
+        return TestBroker.start(dir, Map.of("transactional.id.expiration.ms", Long.toString(expirationMs),
+                "transaction.remove.expired.transaction.cleanup.interval.ms", "100")).broker();
     }
 
     private KafkaProducer<String, String> producer(String transactionalId) {

@@ -1,7 +1,7 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.LogManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,8 +41,7 @@ class TransactionsSurviveRestartTest {
     Broker broker;
 
     private void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
+        broker = TestBroker.start(dir, Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")).broker();
     }
 
     @AfterEach

@@ -1,7 +1,7 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -55,8 +55,7 @@ class TransactionsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
+        broker = TestBroker.start(dir, Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")).broker();
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         admin = Admin.create(p);

@@ -1,7 +1,7 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
@@ -125,7 +125,7 @@ class TransactionsToolTest {
 
     @Test
     void listDescribeAndDescribeProducers() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create("tool", 1, Map.of());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
@@ -187,8 +187,8 @@ class TransactionsToolTest {
 
     @Test
     void findHangingFindsATransactionWhoseCoordinatorStateIsLostAndAbortEndsIt() throws Exception {
-        BrokerConfig config = BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0"));
-        broker = Broker.start(config);
+        TestBroker kafka = TestBroker.start(dir);
+        broker = kafka.broker();
         broker.topics().create("hanging", 1, Map.of());
         TopicPartition tp = new TopicPartition("hanging", 0);
         long hourAgo = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
@@ -198,14 +198,15 @@ class TransactionsToolTest {
         zombie.send(new ProducerRecord<>("hanging", 0, hourAgo, "k", "lost-1")).get(15, TimeUnit.SECONDS);
         zombie.send(new ProducerRecord<>("hanging", 0, hourAgo, "k", "lost-2")).get(15, TimeUnit.SECONDS);
         long zombiePid = broker.transactions().describe("zombie-tx").producerId();
-        broker.close();
+        kafka.close();
         zombie.close(Duration.ZERO); // gone without ending its transaction (a graceful close would abort it)
 
         // The coordinator's state is lost (its log deleted): nothing will ever end that transaction.
         try (var files = Files.walk(dir.resolve("logs").resolve(TransactionLog.NAME + "-0"))) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
-        broker = Broker.start(config);
+        kafka.restart();
+        broker = kafka.broker();
         assertThat(broker.transactions().describe("zombie-tx")).isNull();
         PartitionLog log = broker.topics().partition("hanging", 0);
         assertThat(log.lastStableOffset()).as("held by the hanging transaction").isZero();
@@ -245,15 +246,15 @@ class TransactionsToolTest {
                 .filteredOn(cols -> cols[0].equals(Long.toString(zombiePid))).singleElement()
                 .satisfies(cols -> assertThat(cols[cols.length - 1]).as("CurrentTransactionStartOffset").isEqualTo("None"));
 
-        broker.close();
-        broker = Broker.start(config);
+        kafka.restart();
+        broker = kafka.broker();
         assertThat(readCommitted(tp)).as("the abort marker was durable").containsExactly("after");
         assertThat(rows(tool("find-hanging", "--topic", "hanging", "--max-transaction-timeout", "0"))).isEmpty();
     }
 
     @Test
     void abortWithProducerIdAndEpochEndsAnOpenTransactionAndRefusesAStaleEpoch() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create("open", 1, Map.of());
         TopicPartition tp = new TopicPartition("open", 0);
         PartitionLog log = broker.topics().partition("open", 0);
