@@ -1,5 +1,6 @@
 package io.ledgerline.broker;
 
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -47,10 +49,9 @@ class BrokerSmokeTest {
     }
 
     private static void produce(String bootstrap, int from, int to, List<Long> offsets) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = ClientProps.producer(bootstrap, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             List<Future<RecordMetadata>> fs = new ArrayList<>();
             for (int i = from; i < to; i++) fs.add(producer.send(new ProducerRecord<>("smoke", 0, "k" + i, "v" + i)));
@@ -59,9 +60,7 @@ class BrokerSmokeTest {
     }
 
     private static List<String> consume(String bootstrap, int count) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties p = ClientProps.consumer(bootstrap, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(List.of(new org.apache.kafka.common.TopicPartition("smoke", 0)));

@@ -1,5 +1,6 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -71,8 +71,7 @@ class DeleteRecordsTest {
     void aConsumerFromEarliestStartsAtTheNewLowWatermark() throws Exception {
         kafka.createTopic("dr-consume", 1, Map.of());
         TopicPartition tp = new TopicPartition("dr-consume", 0);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        Properties p = ClientProps.producer(kafka.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 100; i++) producer.send(new ProducerRecord<>("dr-consume", 0, "k" + i, "v" + i));
             producer.flush();
@@ -80,10 +79,7 @@ class DeleteRecordsTest {
         assertThat(lowWatermark(tp, 40)).isEqualTo(40);
         assertThat(get(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp)).offset()).isEqualTo(40);
 
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties c = ClientProps.consumer(kafka.bootstrap(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(tp));

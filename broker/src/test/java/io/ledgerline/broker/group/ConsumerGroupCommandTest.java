@@ -1,11 +1,11 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -77,8 +77,7 @@ class ConsumerGroupCommandTest {
     }
 
     private void produce(int from, int to) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        Properties p = ClientProps.producer(broker.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = from; i < to; i++) producer.send(new ProducerRecord<>(TOPIC, i % 2, base + i * 1000L, "k" + i, "v" + i));
             producer.flush();

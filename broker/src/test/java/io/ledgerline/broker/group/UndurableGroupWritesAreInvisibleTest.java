@@ -1,6 +1,7 @@
 package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.Broker;
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -95,10 +95,9 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     private Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        Properties p = ClientProps.admin(bootstrap(), Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000"));
         return Admin.create(p);
     }
 
@@ -231,9 +230,7 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     private KafkaProducer<String, String> transactionalProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "billing-tx");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), "billing-tx");
         KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         clients.add(() -> producer.close(Duration.ofSeconds(5)));
         return producer;

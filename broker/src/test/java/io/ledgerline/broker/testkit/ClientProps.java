@@ -45,6 +45,10 @@ public final class ClientProps {
         return p;
     }
 
+    public static Properties transactionalProducer(String bootstrap, String transactionalId) {
+        return transactionalProducer(bootstrap, transactionalId);
+    }
+
     /**
      * A consumer's settings: the bootstrap, no auto commit (a test commits, or assigns without a group) and
      * {@code extra}.

@@ -2,6 +2,7 @@ package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,10 +59,8 @@ class TransactionalIdExpirationTest {
     }
 
     private KafkaProducer<String, String> producer(String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties p = ClientProps.transactionalProducer(broker.advertisedHost() + ":" + broker.port(), transactionalId,
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 

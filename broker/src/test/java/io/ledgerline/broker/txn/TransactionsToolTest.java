@@ -1,11 +1,11 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
+import io.ledgerline.broker.testkit.ClientProps;
 import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,8 +84,7 @@ class TransactionsToolTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Admin> admins = new ArrayList<>();
         Function<Object, Admin> admin = ns -> {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+            Properties p = ClientProps.admin(bootstrap());
             Admin a = Admin.create(p);
             admins.add(a);
             return a;
@@ -127,9 +126,7 @@ class TransactionsToolTest {
     void listDescribeAndDescribeProducers() throws Exception {
         broker = TestBroker.start(dir).broker();
         broker.topics().create("tool", 1, Map.of());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tool-tx");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), "tool-tx");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -158,19 +155,13 @@ class TransactionsToolTest {
     }
 
     private KafkaProducer<String, String> producer(String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), transactionalId, Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     /** What a read_committed consumer reads of {@code tp} up to its end offset (the last stable offset). */
     private List<String> readCommitted(TopicPartition tp) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ClientProps.consumer(bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(List.of(tp));
