@@ -7,7 +7,6 @@ import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -17,8 +16,6 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,13 +142,8 @@ class FetchLongPollTest {
 
     private static void produce(String topic, int valueBytes) throws IOException {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, null, new byte[valueBytes]));
-        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
-        t.add(new ProduceRequestData.TopicProduceData().setName(topic)
-                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         try (RawClient producer = new RawClient(broker)) {
-            ProduceResponse r = (ProduceResponse) producer.send(ProduceRequest.builder(
-                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
-            assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+            producer.produce(topic, 0, records);
         }
     }
 

@@ -1,9 +1,13 @@
 package io.ledgerline.broker.testkit;
 
 import io.ledgerline.broker.Broker;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 import java.io.DataInputStream;
@@ -14,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +61,19 @@ public final class RawClient implements AutoCloseable {
         AbstractResponse response = send(request);
         assertThat(response.apiKey()).isEqualTo(request.apiKey());
         return (R) response;
+    }
+
+    /**
+     * Produces {@code records} to {@code topic}-{@code partition} (v12, acks=-1: answered once durable) and asserts
+     * the partition's answer is NONE.
+     */
+    public void produce(String topic, int partition, MemoryRecords records) throws IOException {
+        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
+        t.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records))));
+        ProduceResponse r = call(ProduceRequest.builder(
+                new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
+        assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
     }
 
     /** Sends and expects no response (acks=0): returns after writing. */
