@@ -46,7 +46,7 @@ public final class ClientProps {
     }
 
     public static Properties transactionalProducer(String bootstrap, String transactionalId) {
-        return transactionalProducer(bootstrap, transactionalId);
+        return transactionalProducer(bootstrap, transactionalId, Map.of());
     }
 
     /**
