@@ -1,6 +1,7 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -60,8 +61,7 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "socket.request.max.bytes", "1048576")));
+        broker = TestBroker.start(dir, Map.of("socket.request.max.bytes", "1048576")).broker();
         broker.topics().create("small", 1, Map.of("max.message.bytes", "1024"));
         broker.topics().create("plain", 1, Map.of());
     }

@@ -1,6 +1,7 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 
@@ -31,13 +32,12 @@ class BrokerSmokeTest {
 
     @Test
     void producedRecordsAreConsumedInOrderAcrossARestart() throws Exception {
-        Map<String, String> settings = Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0");
         List<Long> offsets = new ArrayList<>();
-        try (Broker broker = Broker.start(BrokerConfig.of(settings))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             String bootstrap = broker.advertisedHost() + ":" + broker.port();
             produce(bootstrap, 0, 1000, offsets);
         }
-        try (Broker broker = Broker.start(BrokerConfig.of(settings))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             String bootstrap = broker.advertisedHost() + ":" + broker.port();
             produce(bootstrap, 1000, 2000, offsets);
             assertThat(offsets).hasSize(2000);
@@ -49,10 +49,9 @@ class BrokerSmokeTest {
     }
 
     private static void produce(String bootstrap, int from, int to, List<Long> offsets) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = ClientProps.producer(bootstrap, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             List<Future<RecordMetadata>> fs = new ArrayList<>();
             for (int i = from; i < to; i++) fs.add(producer.send(new ProducerRecord<>("smoke", 0, "k" + i, "v" + i)));
@@ -61,9 +60,7 @@ class BrokerSmokeTest {
     }
 
     private static List<String> consume(String bootstrap, int count) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties p = ClientProps.consumer(bootstrap, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(List.of(new org.apache.kafka.common.TopicPartition("smoke", 0)));

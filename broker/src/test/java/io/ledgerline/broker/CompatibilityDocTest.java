@@ -1,7 +1,7 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.protocol.ApiTable;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class CompatibilityDocTest {
         String text = Files.readString(doc);
         Set<String> documented = new TreeSet<>();
         Matcher m = ROW.matcher(text);
-        try (Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             Map<org.apache.kafka.common.protocol.ApiKeys, ApiTable.Entry> entries = broker.apiTable().entries();
             while (m.find()) {
                 documented.add(m.group(1));

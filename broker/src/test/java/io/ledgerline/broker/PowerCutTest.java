@@ -1,8 +1,8 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,15 +58,14 @@ class PowerCutTest {
 
     private Set<String> produceThenCutPower(String acks, String flushMode) throws Exception {
         FaultInjectingDisk disk = new FaultInjectingDisk(dir);
-        Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "flush.mode", flushMode, "flush.interval.ms", "600000")), disk);
+        Broker broker = TestBroker.over(dir).settings(Map.of("flush.mode", flushMode, "flush.interval.ms", "600000"))
+                .opener(disk).start().broker();
         broker.topics().create("cut", 2, Map.of());
         Set<String> acked = ConcurrentHashMap.newKeySet();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
-        p.put(ProducerConfig.ACKS_CONFIG, acks);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all") ? "true" : "false");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        Properties p = ClientProps.producer(broker.advertisedHost() + ":" + broker.port(), Map.of(
+                ProducerConfig.ACKS_CONFIG, acks,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all") ? "true" : "false",
+                ProducerConfig.LINGER_MS_CONFIG, "1"));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 5000; i++) {
                 String v = "r" + i;
@@ -84,9 +83,8 @@ class PowerCutTest {
 
     private Set<String> readBack() throws Exception {
         Set<String> values = new HashSet<>();
-        try (Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")))) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
+        try (Broker broker = TestBroker.start(dir).broker()) {
+            Properties p = ClientProps.consumer(broker.advertisedHost() + ":" + broker.port());
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
                 List<TopicPartition> tps = List.of(new TopicPartition("cut", 0), new TopicPartition("cut", 1));
                 c.assign(tps);

@@ -1,6 +1,7 @@
 package io.ledgerline.broker;
 
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.compress.Compression;
@@ -35,7 +36,7 @@ class StorageFailureTest {
     @BeforeEach
     void start() throws IOException {
         disk = new FaultInjectingDisk(dir);
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")), disk);
+        broker = TestBroker.over(dir).opener(disk).start().broker();
         broker.topics().create("ledger", 1, Map.of());
         log = broker.topics().partition("ledger", 0);
         assertThat(produce().errorCode()).isEqualTo(Errors.NONE.code());

@@ -1,6 +1,6 @@
 package io.ledgerline.it;
 
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.it.harness.BrokerTarget;
 import io.ledgerline.it.harness.SharedBrokerTest;
 import org.apache.kafka.common.message.ApiVersionsRequestData;

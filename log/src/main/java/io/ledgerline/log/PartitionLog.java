@@ -720,6 +720,11 @@ public final class PartitionLog {
         highWatermarkListeners.remove(r);
     }
 
+    /** How many high watermark listeners are registered (for tests: a waiting fetch registers one). */
+    public int highWatermarkListenerCount() {
+        return highWatermarkListeners.size();
+    }
+
     // ---------------------------------------------------------------- read
 
     /** {@link #read(long, int, boolean, IsolationLevel)} with read_uncommitted. */

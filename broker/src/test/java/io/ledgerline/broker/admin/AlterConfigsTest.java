@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.ConfigEntry.ConfigSource;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -27,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AlterConfigsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
     }
 
     @AfterAll
@@ -48,8 +50,8 @@ class AlterConfigsTest {
     private static List<AlterConfigsResourceResponse> send(short version, boolean validateOnly, AlterConfigsResource... resources) throws Exception {
         AlterConfigsRequestData data = new AlterConfigsRequestData().setValidateOnly(validateOnly);
         for (AlterConfigsResource r : resources) data.resources().add(r);
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            AlterConfigsResponse response = raw.send(new AlterConfigsRequest(data, version));
+        try (RawClient raw = kafka.raw()) {
+            AlterConfigsResponse response = raw.call(new AlterConfigsRequest(data, version));
             return response.data().responses();
         }
     }

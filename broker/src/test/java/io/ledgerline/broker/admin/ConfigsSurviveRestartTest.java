@@ -1,5 +1,6 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConfigEntry.ConfigSource;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the admin APIs change is in the metadata log (and the partition logs), so a restart keeps it all. */
@@ -26,7 +27,7 @@ class ConfigsSurviveRestartTest {
     @Test
     void createdAlteredGrownDeletedAndTrimmedTopicsAreTheSameAfterARestart() throws Exception {
         Uuid id;
-        try (AdminTestBroker kafka = AdminTestBroker.start(dir, Map.of())) {
+        try (TestBroker kafka = TestBroker.start(dir, Map.of())) {
             kafka.createTopic("rs-configs", 1, Map.of("retention.ms", "1000", "cleanup.policy", "compact"));
             get(kafka.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "rs-configs"), List.of(
                     new AlterConfigOp(new ConfigEntry("segment.bytes", "2097152"), AlterConfigOp.OpType.SET),

@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -20,20 +22,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CreatePartitions through the official AdminClient. */
 class CreatePartitionsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -105,8 +107,8 @@ class CreatePartitionsTest {
         CreatePartitionsRequestData data = new CreatePartitionsRequestData().setTimeoutMs(10_000);
         data.topics().add(new CreatePartitionsTopic().setName("cp-dup").setCount(2).setAssignments(null));
         data.topics().add(new CreatePartitionsTopic().setName("cp-dup").setCount(3).setAssignments(null));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            CreatePartitionsResponse response = raw.send(new CreatePartitionsRequest.Builder(data).build((short) 3));
+        try (RawClient raw = kafka.raw()) {
+            CreatePartitionsResponse response = raw.call(new CreatePartitionsRequest.Builder(data).build((short) 3));
             assertThat(response.data().results()).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.name()).isEqualTo("cp-dup");
                 assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());

@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.LogConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -35,20 +37,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CreateTopics through the official AdminClient (and a raw client for what it cannot send). */
 class CreateTopicsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of("num.partitions", "3", "log.retention.ms", "86400000"));
+        kafka = TestBroker.start(dir, Map.of("num.partitions", "3", "log.retention.ms", "86400000"));
         admin = kafka.admin();
     }
 
@@ -213,8 +215,8 @@ class CreateTopicsTest {
         CreatableTopic nullConfig = new CreatableTopic().setName("ct-null-config").setNumPartitions(1).setReplicationFactor((short) 1);
         nullConfig.configs().add(new CreatableTopicConfig().setName("retention.ms").setValue(null));
         data.topics().add(nullConfig);
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            CreateTopicsResponse response = raw.send(new CreateTopicsRequest.Builder(data).build((short) 7));
+        try (RawClient raw = kafka.raw()) {
+            CreateTopicsResponse response = raw.call(new CreateTopicsRequest.Builder(data).build((short) 7));
             List<CreatableTopicResult> dup = new ArrayList<>();
             for (CreatableTopicResult t : response.data().topics()) if (t.name().equals("ct-dup")) dup.add(t);
             assertThat(dup).isNotEmpty().allSatisfy(t -> {
@@ -233,12 +235,12 @@ class CreateTopicsTest {
 
     @Test
     void everyStableVersionCreatesAndAnswersTheFieldsItHas() throws Exception {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = 2; v <= 7; v++) {
                 String name = "ct-v" + v;
                 CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(10_000);
                 data.topics().add(new CreatableTopic().setName(name).setNumPartitions(2).setReplicationFactor((short) 1));
-                CreateTopicsResponse response = raw.send(new CreateTopicsRequest.Builder(data).build(v));
+                CreateTopicsResponse response = raw.call(new CreateTopicsRequest.Builder(data).build(v));
                 CreatableTopicResult t = response.data().topics().find(name);
                 assertThat(t.errorCode()).as("v%d", v).isEqualTo(Errors.NONE.code());
                 assertThat(kafka.broker().topics().get(name).partitions()).hasSize(2);

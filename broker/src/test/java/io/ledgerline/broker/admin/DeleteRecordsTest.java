@@ -1,5 +1,8 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DeleteRecordsOptions;
 import org.apache.kafka.clients.admin.DeleteRecordsResult;
@@ -9,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -37,8 +39,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,12 +48,12 @@ import static org.awaitility.Awaitility.await;
 class DeleteRecordsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -69,8 +71,7 @@ class DeleteRecordsTest {
     void aConsumerFromEarliestStartsAtTheNewLowWatermark() throws Exception {
         kafka.createTopic("dr-consume", 1, Map.of());
         TopicPartition tp = new TopicPartition("dr-consume", 0);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        Properties p = ClientProps.producer(kafka.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 100; i++) producer.send(new ProducerRecord<>("dr-consume", 0, "k" + i, "v" + i));
             producer.flush();
@@ -78,10 +79,7 @@ class DeleteRecordsTest {
         assertThat(lowWatermark(tp, 40)).isEqualTo(40);
         assertThat(get(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp)).offset()).isEqualTo(40);
 
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties c = ClientProps.consumer(kafka.bootstrap(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(tp));
@@ -145,9 +143,9 @@ class DeleteRecordsTest {
         unknown.partitions().add(new DeleteRecordsPartition().setPartitionIndex(0).setOffset(0));
         data.topics().add(unknown);
         DeleteRecordsTopic negative = new DeleteRecordsTopic().setName("dr-raw");
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = 0; v <= 2; v++) {
-                DeleteRecordsResponse r = raw.send(new DeleteRecordsRequest.Builder(data).build(v));
+                DeleteRecordsResponse r = raw.call(new DeleteRecordsRequest.Builder(data).build(v));
                 DeleteRecordsPartitionResult ok = r.data().topics().find("dr-raw").partitions().find(0);
                 assertThat(ok.errorCode()).isEqualTo(Errors.NONE.code());
                 assertThat(ok.lowWatermark()).isEqualTo(2);
@@ -160,7 +158,7 @@ class DeleteRecordsTest {
             DeleteRecordsRequestData below = new DeleteRecordsRequestData().setTimeoutMs(10_000);
             negative.partitions().add(new DeleteRecordsPartition().setPartitionIndex(0).setOffset(-7));
             below.topics().add(negative);
-            DeleteRecordsResponse r = raw.send(new DeleteRecordsRequest.Builder(below).build((short) 2));
+            DeleteRecordsResponse r = raw.call(new DeleteRecordsRequest.Builder(below).build((short) 2));
             assertThat(r.data().topics().find("dr-raw").partitions().find(0).errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
         }
     }

@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
@@ -21,20 +23,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DeleteTopics by name and by topic id through the official AdminClient, and the malformed cases raw. */
 class DeleteTopicsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -108,8 +110,8 @@ class DeleteTopicsTest {
         data.topics().add(new DeleteTopicState().setName("dt-dup").setTopicId(Uuid.ZERO_UUID));
         data.topics().add(new DeleteTopicState().setName("dt-name-and-id").setTopicId(Uuid.ZERO_UUID));
         data.topics().add(new DeleteTopicState().setName(null).setTopicId(nameAndId));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            DeleteTopicsResponse response = raw.send(new DeleteTopicsRequest.Builder(data).build((short) 6));
+        try (RawClient raw = kafka.raw()) {
+            DeleteTopicsResponse response = raw.call(new DeleteTopicsRequest.Builder(data).build((short) 6));
             // dt-dup twice is one answer, as in Kafka.
             assertThat(response.data().responses()).hasSize(5).allSatisfy(r -> {
                 assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
@@ -128,8 +130,8 @@ class DeleteTopicsTest {
     void oldVersionsDeleteByNameAndAnswerErrorsPerTopic() throws Exception {
         kafka.createTopic("dt-v1", 1, Map.of());
         DeleteTopicsRequestData data = new DeleteTopicsRequestData().setTimeoutMs(10_000).setTopicNames(List.of("dt-v1", "dt-v1-missing"));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            DeleteTopicsResponse response = raw.send(new DeleteTopicsRequest.Builder(data).build((short) 1));
+        try (RawClient raw = kafka.raw()) {
+            DeleteTopicsResponse response = raw.call(new DeleteTopicsRequest.Builder(data).build((short) 1));
             assertThat(response.data().responses().find("dt-v1").errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(response.data().responses().find("dt-v1-missing").errorCode())
                     .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

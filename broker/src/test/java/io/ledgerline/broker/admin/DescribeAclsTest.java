@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -29,12 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DescribeAclsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -45,18 +47,18 @@ class DescribeAclsTest {
 
     @Test
     void theAdminClientLearnsThatSecurityIsDisabled() {
-        AdminTestBroker.assertFails(admin.describeAcls(AclBindingFilter.ANY).values(), SecurityDisabledException.class,
+        TestBroker.assertFails(admin.describeAcls(AclBindingFilter.ANY).values(), SecurityDisabledException.class,
                 "No Authorizer is configured.");
     }
 
     @Test
     void everyVersionAnswersSecurityDisabled() throws Exception {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = ApiKeys.DESCRIBE_ACLS.oldestVersion(); v <= ApiKeys.DESCRIBE_ACLS.latestVersion(false); v++) {
                 // v0 knows only literal patterns: the one filter every version can carry
                 AclBindingFilter topics = new AclBindingFilter(
                         new ResourcePatternFilter(ResourceType.TOPIC, null, PatternType.LITERAL), AccessControlEntryFilter.ANY);
-                DescribeAclsResponse r = raw.send(new DescribeAclsRequest.Builder(topics).build(v));
+                DescribeAclsResponse r = raw.call(new DescribeAclsRequest.Builder(topics).build(v));
                 assertThat(r.error().error()).as("v%d", v).isEqualTo(Errors.SECURITY_DISABLED);
                 assertThat(r.error().message()).as("v%d", v).isEqualTo("No Authorizer is configured.");
                 assertThat(r.acls()).as("v%d", v).isEmpty();

@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -25,19 +27,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DescribeCluster through the official AdminClient, the endpoint-type errors raw, and what ApiVersions advertises. */
 class DescribeClusterTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -47,8 +49,8 @@ class DescribeClusterTest {
     }
 
     private static String metadataClusterId() {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            MetadataResponse m = raw.send(new MetadataRequest.Builder(new MetadataRequestData().setTopics(List.of())).build((short) 12));
+        try (RawClient raw = kafka.raw()) {
+            MetadataResponse m = raw.call(new MetadataRequest.Builder(new MetadataRequestData().setTopics(List.of())).build((short) 12));
             return m.clusterId();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -81,20 +83,20 @@ class DescribeClusterTest {
 
     @Test
     void everyVersionAnswersAndControllerOrUnknownEndpointTypesAreErrors() throws Exception {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = 0; v <= 2; v++) {
-                DescribeClusterResponse ok = raw.send(new DescribeClusterRequest.Builder(new DescribeClusterRequestData()).build(v));
+                DescribeClusterResponse ok = raw.call(new DescribeClusterRequest.Builder(new DescribeClusterRequestData()).build(v));
                 assertThat(ok.data().errorCode()).isEqualTo(Errors.NONE.code());
                 assertThat(ok.data().brokers()).hasSize(1);
                 assertThat(ok.data().controllerId()).isZero();
                 assertThat(ok.data().clusterId()).isEqualTo(metadataClusterId());
                 if (v >= 1) assertThat(ok.data().endpointType()).isEqualTo(EndpointType.BROKER.id());
             }
-            DescribeClusterResponse controller = raw.send(new DescribeClusterRequest.Builder(
+            DescribeClusterResponse controller = raw.call(new DescribeClusterRequest.Builder(
                     new DescribeClusterRequestData().setEndpointType(EndpointType.CONTROLLER.id())).build((short) 1));
             assertThat(controller.data().errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());
             assertThat(controller.data().errorMessage()).contains("CONTROLLER");
-            DescribeClusterResponse unknown = raw.send(new DescribeClusterRequest.Builder(
+            DescribeClusterResponse unknown = raw.call(new DescribeClusterRequest.Builder(
                     new DescribeClusterRequestData().setEndpointType((byte) 9)).build((short) 2));
             assertThat(unknown.data().errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
         }
@@ -102,8 +104,8 @@ class DescribeClusterTest {
 
     @Test
     void apiVersionsAdvertisesEveryAdminApiAtItsStableRange() throws Exception {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            ApiVersionsResponse r = raw.send(new ApiVersionsRequest.Builder().build((short) 3));
+        try (RawClient raw = kafka.raw()) {
+            ApiVersionsResponse r = raw.call(new ApiVersionsRequest.Builder().build((short) 3));
             for (ApiKeys key : List.of(ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.CREATE_PARTITIONS,
                     ApiKeys.DESCRIBE_CONFIGS, ApiKeys.ALTER_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
                     ApiKeys.DESCRIBE_CLUSTER, ApiKeys.DELETE_RECORDS)) {

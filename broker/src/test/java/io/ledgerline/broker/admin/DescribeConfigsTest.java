@@ -1,6 +1,8 @@
 package io.ledgerline.broker.admin;
 
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.LogConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -29,20 +31,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DescribeConfigs of topics and of the broker through the official AdminClient. */
 class DescribeConfigsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of("log.retention.ms", "86400000"));
+        kafka = TestBroker.start(dir, Map.of("log.retention.ms", "86400000"));
         admin = kafka.admin();
         kafka.createTopic("dc-plain", 1, Map.of());
         kafka.createTopic("dc-override", 1, Map.of("retention.ms", "1000", "cleanup.policy", "compact, delete"));
@@ -150,8 +152,8 @@ class DescribeConfigsTest {
         DescribeConfigsRequestData data = new DescribeConfigsRequestData();
         data.resources().add(new DescribeConfigsResource().setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("7"));
         data.resources().add(new DescribeConfigsResource().setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("zero"));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            DescribeConfigsResponse response = raw.send(new DescribeConfigsRequest.Builder(data).build((short) 4));
+        try (RawClient raw = kafka.raw()) {
+            DescribeConfigsResponse response = raw.call(new DescribeConfigsRequest.Builder(data).build((short) 4));
             assertThat(response.data().results()).hasSize(2).allSatisfy(res -> {
                 assertThat(res.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
                 assertThat(res.configs()).isEmpty();
@@ -166,9 +168,9 @@ class DescribeConfigsTest {
         DescribeConfigsRequestData data = new DescribeConfigsRequestData();
         data.resources().add(new DescribeConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
                 .setResourceName("dc-override").setConfigurationKeys(List.of("retention.ms", "no.such.key")));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
+        try (RawClient raw = kafka.raw()) {
             for (short v = 1; v <= 4; v++) {
-                DescribeConfigsResponse response = raw.send(new DescribeConfigsRequest.Builder(data).build(v));
+                DescribeConfigsResponse response = raw.call(new DescribeConfigsRequest.Builder(data).build(v));
                 DescribeConfigsResponseData.DescribeConfigsResult res = response.data().results().get(0);
                 assertThat(res.errorCode()).isEqualTo(Errors.NONE.code());
                 assertThat(res.configs()).extracting(DescribeConfigsResourceResult::name).as("v%d", v).containsExactly("retention.ms");

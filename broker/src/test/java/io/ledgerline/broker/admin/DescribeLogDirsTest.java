@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,11 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DescribeLogDirsTest {
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         kafka.createTopic("sized", 2, Map.of());
         kafka.createTopic("empty", 1, Map.of());
         kafka.append("sized", 0, 10, 100);
@@ -57,8 +59,8 @@ class DescribeLogDirsTest {
     }
 
     private static DescribeLogDirsResponse describe(short version, DescribableLogDirTopicCollection topics) {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            return raw.send(new DescribeLogDirsRequest.Builder(new DescribeLogDirsRequestData().setTopics(topics)).build(version));
+        try (RawClient raw = kafka.raw()) {
+            return raw.call(new DescribeLogDirsRequest.Builder(new DescribeLogDirsRequestData().setTopics(topics)).build(version));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -70,8 +72,8 @@ class DescribeLogDirsTest {
     }
 
     private static short maxVersion() {
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            ApiVersionsResponse r = raw.send(new ApiVersionsRequest.Builder().build((short) 3));
+        try (RawClient raw = kafka.raw()) {
+            ApiVersionsResponse r = raw.call(new ApiVersionsRequest.Builder().build((short) 3));
             ApiVersion v = r.data().apiKeys().find(ApiKeys.DESCRIBE_LOG_DIRS.id);
             assertThat(v).as("DescribeLogDirs advertised").isNotNull();
             assertThat(v.minVersion()).isEqualTo(ApiKeys.DESCRIBE_LOG_DIRS.oldestVersion()).isEqualTo((short) 1);

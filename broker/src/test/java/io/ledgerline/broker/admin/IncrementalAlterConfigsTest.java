@@ -1,5 +1,7 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -30,8 +32,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import static io.ledgerline.broker.admin.AdminTestBroker.assertFails;
-import static io.ledgerline.broker.admin.AdminTestBroker.get;
+import static io.ledgerline.broker.testkit.TestBroker.assertFails;
+import static io.ledgerline.broker.testkit.TestBroker.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** IncrementalAlterConfigs through the official AdminClient: every operation, the error cases, live effect. */
@@ -40,12 +42,12 @@ class IncrementalAlterConfigsTest {
 
     @TempDir
     static Path dir;
-    static AdminTestBroker kafka;
+    static TestBroker kafka;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = AdminTestBroker.start(dir, Map.of());
+        kafka = TestBroker.start(dir, Map.of());
         admin = kafka.admin();
     }
 
@@ -200,8 +202,8 @@ class IncrementalAlterConfigsTest {
         data.resources().add(new AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("iac-missing-null"));
         data.resources().find(ConfigResource.Type.TOPIC.id(), "iac-missing-null").configs()
                 .add(new AlterableConfig().setName("retention.ms").setValue(null).setConfigOperation(OpType.SET.id()));
-        try (AdminTestBroker.RawClient raw = kafka.raw()) {
-            IncrementalAlterConfigsResponse response = raw.send(new IncrementalAlterConfigsRequest.Builder(data).build((short) 1));
+        try (RawClient raw = kafka.raw()) {
+            IncrementalAlterConfigsResponse response = raw.call(new IncrementalAlterConfigsRequest.Builder(data).build((short) 1));
             assertThat(response.data().responses()).hasSize(4).allSatisfy(r ->
                     assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
             assertThat(response.data().responses()).extracting(AlterConfigsResourceResponse::errorMessage).contains(
@@ -210,7 +212,7 @@ class IncrementalAlterConfigsTest {
 
             IncrementalAlterConfigsRequestData badOp = new IncrementalAlterConfigsRequestData();
             badOp.resources().add(resource("iac-raw", new AlterableConfig().setName("retention.ms").setValue("1").setConfigOperation((byte) 9)));
-            IncrementalAlterConfigsResponse r2 = raw.send(new IncrementalAlterConfigsRequest.Builder(badOp).build((short) 0));
+            IncrementalAlterConfigsResponse r2 = raw.call(new IncrementalAlterConfigsRequest.Builder(badOp).build((short) 0));
             assertThat(r2.data().responses().get(0).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
             assertThat(r2.data().responses().get(0).errorMessage()).contains("Unknown operation type 9");
         }

@@ -1,12 +1,12 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
+import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -16,8 +16,6 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,11 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Fetch long polls: a fetch without enough data waits (up to max wait) and is answered when a produce brings
@@ -44,7 +46,7 @@ class FetchLongPollTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
     }
 
     @AfterAll
@@ -57,7 +59,8 @@ class FetchLongPollTest {
         broker.topics().create("poll-a", 1, Map.of());
         try (RawClient consumer = new RawClient(broker)) {
             RequestHeader h = consumer.sendAsync(fetch("poll-a", 0, 30_000, 1));
-            assertThat(consumer.responsePendingFor(300)).as("no data yet: the fetch waits").isTrue();
+            awaitWaiting("poll-a");
+            assertThat(consumer.noResponseYet()).as("no data yet: the fetch waits").isTrue();
             produce("poll-a", 100);
             FetchResponseData.PartitionData p = partition((FetchResponse) consumer.receive(h));
             assertThat(values(p)).hasSize(1);
@@ -65,13 +68,15 @@ class FetchLongPollTest {
     }
 
     @Test
-    void fetchWaitsUntilMinBytesHaveArrived() throws IOException {
+    void fetchWaitsUntilMinBytesHaveArrived() throws Exception {
         broker.topics().create("poll-b", 1, Map.of());
         try (RawClient consumer = new RawClient(broker)) {
             RequestHeader h = consumer.sendAsync(fetch("poll-b", 0, 30_000, 3000));
-            produce("poll-b", 100);
-            assertThat(consumer.responsePendingFor(300)).as("100 bytes are fewer than min bytes").isTrue();
+            awaitWaiting("poll-b");
+            produceAndAwaitWake("poll-b", 100);
+            assertThat(consumer.noResponseYet()).as("100 bytes are fewer than min bytes").isTrue();
             produce("poll-b", 4000);
+            // An answer at the first produce would hold its one record only.
             assertThat(values(partition((FetchResponse) consumer.receive(h)))).hasSize(2);
         }
     }
@@ -95,11 +100,36 @@ class FetchLongPollTest {
         broker.topics().create("poll-d", 1, Map.of());
         try (RawClient c = new RawClient(broker)) {
             RequestHeader fetchHeader = c.sendAsync(fetch("poll-d", 0, 30_000, 1));
+            awaitWaiting("poll-d");
             RequestHeader versionsHeader = c.sendAsync(new ApiVersionsRequest.Builder().build((short) 3));
-            assertThat(c.responsePendingFor(300)).as("ApiVersions is ready but must wait for the fetch").isTrue();
+            assertThat(c.noResponseYet()).as("ApiVersions is ready but must wait for the fetch").isTrue();
             produce("poll-d", 10);
+            // receive() checks correlation ids: an ApiVersions answer ahead of the fetch's fails here.
             assertThat(values(partition((FetchResponse) c.receive(fetchHeader)))).hasSize(1);
             assertThat(((ApiVersionsResponse) c.receive(versionsHeader)).data().errorCode()).isEqualTo(Errors.NONE.code());
+        }
+    }
+
+    /** Waits until the fetch on {@code topic}-0 is parked: it registered on the partition's high watermark. */
+    private static void awaitWaiting(String topic) {
+        PartitionLog log = broker.topics().partition(topic, 0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> log.highWatermarkListenerCount() == 1);
+    }
+
+    /**
+     * Produces {@code valueBytes} to {@code topic}-0 and waits until the high watermark's listeners have run for it:
+     * a parked fetch, registered before this probe, has been woken (its re-read handed to the broker's timer).
+     */
+    private static void produceAndAwaitWake(String topic, int valueBytes) throws Exception {
+        PartitionLog log = broker.topics().partition(topic, 0);
+        CountDownLatch ran = new CountDownLatch(1);
+        Runnable probe = ran::countDown;
+        log.addHighWatermarkListener(probe);
+        try {
+            produce(topic, valueBytes);
+            assertThat(ran.await(15, TimeUnit.SECONDS)).as("high watermark listeners ran").isTrue();
+        } finally {
+            log.removeHighWatermarkListener(probe);
         }
     }
 
@@ -112,13 +142,8 @@ class FetchLongPollTest {
 
     private static void produce(String topic, int valueBytes) throws IOException {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, null, new byte[valueBytes]));
-        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
-        t.add(new ProduceRequestData.TopicProduceData().setName(topic)
-                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         try (RawClient producer = new RawClient(broker)) {
-            ProduceResponse r = (ProduceResponse) producer.send(ProduceRequest.builder(
-                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
-            assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+            producer.produce(topic, 0, records);
         }
     }
 

@@ -1,18 +1,15 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Raw Fetch requests for session tests: partitions by topic and index, sent at one version, never waiting. */
 final class FetchSessionClient {
@@ -98,13 +94,8 @@ final class FetchSessionClient {
     static void produce(Broker broker, String topic, int partition, int count) throws IOException {
         SimpleRecord[] rs = new SimpleRecord[count];
         for (int i = 0; i < count; i++) rs[i] = new SimpleRecord(("v" + i).getBytes());
-        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
-        t.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(MemoryRecords.withRecords(Compression.NONE, rs)))));
         try (RawClient producer = new RawClient(broker)) {
-            ProduceResponse r = (ProduceResponse) producer.send(ProduceRequest.builder(
-                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
-            assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+            producer.produce(topic, partition, MemoryRecords.withRecords(Compression.NONE, rs));
         }
     }
 }

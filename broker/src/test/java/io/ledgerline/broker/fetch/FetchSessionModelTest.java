@@ -1,10 +1,9 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.Seeded;
-import io.ledgerline.log.io.FileOpener;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -160,11 +159,10 @@ class FetchSessionModelTest {
             slots = new int[] {0, 8, 8, 16, 16, 24, 1000}[rnd.nextInt(7)];
             evictionMs = new long[] {0, 300, 1000, 5000}[rnd.nextInt(4)];
             config = "slots " + slots + ", eviction ms " + evictionMs;
-            broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dataDir.toString(), "listen", "127.0.0.1:0",
-                    "max.incremental.fetch.session.cache.slots", String.valueOf(slots),
+            broker = TestBroker.over(dataDir).settings(Map.of("max.incremental.fetch.session.cache.slots", String.valueOf(slots),
                     "min.incremental.fetch.session.eviction.ms", String.valueOf(evictionMs),
                     // acknowledged (and readable) at the write: sessions are the subject, not durability
-                    "flush.mode", "interval")), FileOpener.DEFAULT, clock::get);
+                    "flush.mode", "interval")).clock(clock::get).start().broker();
             raw = new RawClient(broker);
             for (Map.Entry<String, Integer> t : new TreeMap<>(TOPICS).entrySet()) {
                 broker.topics().create(t.getKey(), t.getValue(), Map.of());

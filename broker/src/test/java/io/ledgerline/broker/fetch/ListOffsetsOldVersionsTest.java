@@ -1,21 +1,18 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,17 +41,12 @@ class ListOffsetsOldVersionsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create(TOPIC, 1, Map.of());
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(1_000L, null, "a".getBytes()), new SimpleRecord(2_000L, null, "b".getBytes()));
-        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
-        t.add(new ProduceRequestData.TopicProduceData().setName(TOPIC)
-                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         try (RawClient producer = new RawClient(broker)) {
-            ProduceResponse r = (ProduceResponse) producer.send(ProduceRequest.builder(
-                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
-            assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+            producer.produce(TOPIC, 0, records);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.ledgerline.broker.fetch;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +44,7 @@ class ReadCommittedTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
     }
 
     @AfterAll
@@ -65,10 +66,7 @@ class ReadCommittedTest {
     }
 
     private static KafkaConsumer<String, String> consumer(String isolation) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ClientProps.consumer(broker.advertisedHost() + ":" + broker.port(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 

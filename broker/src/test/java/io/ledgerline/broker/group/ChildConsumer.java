@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +23,7 @@ public final class ChildConsumer {
     public static void main(String[] args) throws Exception {
         long delayMs = Long.parseLong(args[3]);
         Set<Integer> assigned = new TreeSet<>();
-        try (KafkaConsumer<String, String> c = GroupTestBroker.consumer(args[0], args[1], Map.of("max.poll.records", "20"))) {
+        try (KafkaConsumer<String, String> c = TestBroker.consumer(args[0], args[1], Map.of("max.poll.records", "20"))) {
             c.subscribe(List.of(args[2]), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> ps) {

@@ -1,10 +1,11 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,7 +45,7 @@ class ConsumerGroupCommandTest {
     static final String TOPIC = "cg";
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
     /** Record i has timestamp base + i seconds and goes to partition i % 2 (offset i / 2 there). */
     long base;
 
@@ -60,7 +61,7 @@ class ConsumerGroupCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic(TOPIC, 2);
         base = (System.currentTimeMillis() / 1000) * 1000 - 3_600_000;
         produce(0, 200);
@@ -76,8 +77,7 @@ class ConsumerGroupCommandTest {
     }
 
     private void produce(int from, int to) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        Properties p = ClientProps.producer(broker.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = from; i < to; i++) producer.send(new ProducerRecord<>(TOPIC, i % 2, base + i * 1000L, "k" + i, "v" + i));
             producer.flush();

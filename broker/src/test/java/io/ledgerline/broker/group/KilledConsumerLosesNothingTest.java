@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -30,11 +31,11 @@ class KilledConsumerLosesNothingTest {
     static final int RECORDS = 3000;
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
 
     @BeforeEach
     void start() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic(TOPIC, 6);
         broker.produce(TOPIC, 6, 0, RECORDS);
     }

@@ -1,6 +1,7 @@
 package io.ledgerline.broker.group;
 
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -53,12 +54,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MemberChecksTest {
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
     RawClient raw;
 
     @BeforeEach
     void start() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         raw = new RawClient(broker.broker());
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 class RestartResumesAtCommittedOffsetTest {
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
 
     @AfterEach
     void stop() {
@@ -45,7 +46,7 @@ class RestartResumesAtCommittedOffsetTest {
 
     @Test
     void consumerRestartResumesAtTheCommittedOffset() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic("one", 1);
         broker.produce("one", 1, 0, 200);
         TopicPartition tp = new TopicPartition("one", 0);
@@ -71,7 +72,7 @@ class RestartResumesAtCommittedOffsetTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        broker = GroupTestBroker.start(dir, Map.of("listen", "127.0.0.1:" + port));
+        broker = TestBroker.over(dir).groupTimers().settings(Map.of("listen", "127.0.0.1:" + port)).start();
         broker.createTopic("kept", 3);
         broker.produce("kept", 3, 0, 300);
         // A group that committed and left, and a group that is running when the broker restarts.

@@ -1,5 +1,6 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -27,12 +28,12 @@ class StaticMembershipTest {
     static final String TOPIC = "static";
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
 
     @BeforeEach
     void start() throws Exception {
         // A long session: the restarted member must come back within it, on a slow shared machine too.
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic(TOPIC, 4);
     }
 

@@ -1,5 +1,7 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,11 +29,11 @@ class ThreeConsumersSixPartitionsTest {
     static final String TOPIC = "six";
     @TempDir
     Path dir;
-    GroupTestBroker broker;
+    TestBroker broker;
 
     @BeforeEach
     void start() throws Exception {
-        broker = GroupTestBroker.start(dir, Map.of());
+        broker = TestBroker.over(dir).groupTimers().start();
         broker.createTopic(TOPIC, 6);
     }
 
@@ -70,7 +72,7 @@ class ThreeConsumersSixPartitionsTest {
             c.close(); // LeaveGroup
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertDisjointCover(List.of(of(a), of(b)), 2));
             System.out.println("survivors took over the closed member's partitions in " + (System.nanoTime() - closedAt) / 1_000_000
-                    + " ms (heartbeat interval " + GroupTestBroker.HEARTBEAT_INTERVAL_MS + " ms)");
+                    + " ms (heartbeat interval " + ClientProps.GROUP_HEARTBEAT_INTERVAL_MS + " ms)");
 
             try (ChildConsumerProcess killed = new ChildConsumerProcess(broker.bootstrap(), "g", TOPIC, 0)) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -80,9 +82,9 @@ class ThreeConsumersSixPartitionsTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertDisjointCover(List.of(of(a), of(b)), 2));
                 long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
                 System.out.println("survivors took over the killed member's partitions in " + tookMs + " ms (session timeout "
-                        + GroupTestBroker.SESSION_TIMEOUT_MS + " ms)");
+                        + ClientProps.GROUP_SESSION_TIMEOUT_MS + " ms)");
                 // Session timeout, then the survivors learn of the rebalance at their next heartbeat and rejoin.
-                assertThat(tookMs).isLessThan(GroupTestBroker.SESSION_TIMEOUT_MS + 4 * GroupTestBroker.HEARTBEAT_INTERVAL_MS + 2000);
+                assertThat(tookMs).isLessThan(ClientProps.GROUP_SESSION_TIMEOUT_MS + 4 * ClientProps.GROUP_HEARTBEAT_INTERVAL_MS + 2000);
             }
             assertThat(a.failure.get()).isNull();
             assertThat(b.failure.get()).isNull();

@@ -1,8 +1,9 @@
 package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.FaultInjectingDisk;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -79,10 +79,6 @@ class UndurableGroupWritesAreInvisibleTest {
     final List<CompletableFuture<Void>> background = new ArrayList<>();
     final List<AutoCloseable> clients = new ArrayList<>();
 
-    private BrokerConfig config() {
-        return BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000"));
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -92,16 +88,16 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     private void open() throws Exception {
-        broker = Broker.start(config(), disk);
+        broker = TestBroker.over(dir).settings(Map.of("group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000"))
+                .opener(disk).start().broker();
         writer = admin();
         reader = admin();
     }
 
     private Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        Properties p = ClientProps.admin(bootstrap(), Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000"));
         return Admin.create(p);
     }
 
@@ -185,7 +181,7 @@ class UndurableGroupWritesAreInvisibleTest {
 
     @Test
     void memberCommitWhoseFsyncFailsIsAnErrorAndOthersStillReadThePreviousOffset() throws Exception {
-        KafkaConsumer<String, String> consumer = GroupTestBroker.consumer(bootstrap(), GROUP, Map.of());
+        KafkaConsumer<String, String> consumer = TestBroker.consumer(bootstrap(), GROUP, Map.of());
         clients.add(() -> consumer.close(Duration.ofSeconds(5)));
         consumer.subscribe(List.of("ledger"));
         await().atMost(Duration.ofSeconds(TIMEOUT_S)).until(() -> {
@@ -234,9 +230,7 @@ class UndurableGroupWritesAreInvisibleTest {
     }
 
     private KafkaProducer<String, String> transactionalProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "billing-tx");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), "billing-tx");
         KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         clients.add(() -> producer.close(Duration.ofSeconds(5)));
         return producer;

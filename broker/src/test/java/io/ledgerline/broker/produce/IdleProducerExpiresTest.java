@@ -2,11 +2,11 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,17 +59,13 @@ class IdleProducerExpiresTest {
 
     @Test
     void idleIdempotentProducerIsNoLongerDescribedAndItsNextBatchesAreStoredOnce() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "producer.id.expiration.ms", Long.toString(EXPIRATION_MS),
-                "producer.id.expiration.check.interval.ms", "100")));
+        broker = TestBroker.start(dir, Map.of("producer.id.expiration.ms", Long.toString(EXPIRATION_MS),
+                "producer.id.expiration.check.interval.ms", "100")).broker();
         broker.topics().create("idle", 1, Map.of());
         TopicPartition tp = new TopicPartition("idle", 0);
         PartitionLog log = broker.topics().partition("idle", 0);
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        pp.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // idempotent: the client's default
-        Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        Properties pp = ClientProps.producer(bootstrap(), Map.of(ProducerConfig.LINGER_MS_CONFIG, "0")); // idempotent: the client's default
+        Properties ap = ClientProps.admin(bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
              Admin admin = Admin.create(ap)) {
             producer.send(new ProducerRecord<>("idle", 0, "k", "before")).get(15, TimeUnit.SECONDS);
@@ -105,8 +101,7 @@ class IdleProducerExpiresTest {
     }
 
     private List<String> readAll(TopicPartition tp) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        Properties p = ClientProps.consumer(bootstrap());
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(List.of(tp));

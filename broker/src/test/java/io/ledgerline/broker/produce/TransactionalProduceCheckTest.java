@@ -1,9 +1,9 @@
 package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.protocol.KafkaRequest;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -49,7 +49,7 @@ class TransactionalProduceCheckTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create("kip890", 2, Map.of());
     }
 

@@ -1,9 +1,9 @@
 package io.ledgerline.broker.protocol;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.protocol.walk.Walk;
 import io.ledgerline.broker.protocol.walk.WalkSteps;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +32,7 @@ class ApiVersionWalkTest {
 
     @Test
     void everyAdvertisedVersionOfEveryApiIsAnswered() throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
-        settings.put("data.dir", dir.toString());
-        settings.put("listen", "127.0.0.1:0");
-        try (Broker broker = Broker.start(BrokerConfig.of(settings))) {
+        try (Broker broker = TestBroker.start(dir, SETTINGS).broker()) {
             Map<ApiKeys, short[]> ranges = new EnumMap<>(ApiKeys.class);
             Set<String> expected = new TreeSet<>();
             for (ApiTable.Entry e : broker.apiTable().entries().values()) {
@@ -57,10 +54,7 @@ class ApiVersionWalkTest {
 
     @Test
     void aKeyWithoutAStepFailsTheWalkNamingIt() throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
-        settings.put("data.dir", dir.toString());
-        settings.put("listen", "127.0.0.1:0");
-        try (Broker broker = Broker.start(BrokerConfig.of(settings));
+        try (Broker broker = TestBroker.start(dir, SETTINGS).broker();
              Walk walk = new Walk(broker.advertisedHost(), broker.port())) {
             assertThat(WalkSteps.STEPS).doesNotContainKey(ApiKeys.DESCRIBE_QUORUM);
             walk.run(Map.of(ApiKeys.DESCRIBE_QUORUM, new short[] {0, 2}));

@@ -1,8 +1,8 @@
 package io.ledgerline.broker.protocol;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -29,7 +29,7 @@ class ListOffsetsEveryVersionTest {
 
     @Test
     void everyAdvertisedVersionIsAnsweredWithTheOffset() throws Exception {
-        try (Broker broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")))) {
+        try (Broker broker = TestBroker.start(dir).broker()) {
             broker.topics().create("lo", 1, Map.of());
             ApiTable.Entry e = broker.apiTable().get(ApiKeys.LIST_OFFSETS);
             for (short v = e.minVersion(); v <= e.maxVersion(); v++) {

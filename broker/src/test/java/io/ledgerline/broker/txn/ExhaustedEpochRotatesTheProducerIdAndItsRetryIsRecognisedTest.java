@@ -1,8 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.LogManager;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.protocol.Errors;
@@ -42,7 +42,7 @@ class ExhaustedEpochRotatesTheProducerIdAndItsRetryIsRecognisedTest {
     }
 
     private void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
     }
 
     /** The transaction log of a stopped broker, holding {@code m} as the state of {@link #ID}. */

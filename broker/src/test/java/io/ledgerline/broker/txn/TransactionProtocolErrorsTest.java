@@ -1,8 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.IsolationLevel;
@@ -67,8 +67,7 @@ class TransactionProtocolErrorsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transaction.max.timeout.ms", "60000")));
+        broker = TestBroker.start(dir, Map.of("transaction.max.timeout.ms", "60000")).broker();
         broker.topics().create("wire", 2, Map.of());
         client = new RawClient(broker);
     }

@@ -1,9 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
-import io.ledgerline.log.io.FileOpener;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
@@ -51,8 +50,7 @@ class TransactionStartTimeTest {
 
     @BeforeEach
     void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")),
-                FileOpener.DEFAULT, clock::get);
+        broker = TestBroker.over(dir).clock(clock::get).start().broker();
         if (broker.topics().partition(P0.topic(), P0.partition()) == null) broker.topics().create(P0.topic(), 1, Map.of());
         client = new RawClient(broker);
     }

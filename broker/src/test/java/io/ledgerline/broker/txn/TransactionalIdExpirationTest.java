@@ -1,8 +1,10 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,16 +54,13 @@ class TransactionalIdExpirationTest {
     }
 
     private Broker start(long expirationMs) throws IOException {
-        return Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transactional.id.expiration.ms", Long.toString(expirationMs),
-                "transaction.remove.expired.transaction.cleanup.interval.ms", "100")));
+        return TestBroker.start(dir, Map.of("transactional.id.expiration.ms", Long.toString(expirationMs),
+                "transaction.remove.expired.transaction.cleanup.interval.ms", "100")).broker();
     }
 
     private KafkaProducer<String, String> producer(String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.advertisedHost() + ":" + broker.port());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties p = ClientProps.transactionalProducer(broker.advertisedHost() + ":" + broker.port(), transactionalId,
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 

@@ -1,10 +1,10 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.LogManager;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,8 +41,7 @@ class TransactionsSurviveRestartTest {
     Broker broker;
 
     private void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
+        broker = TestBroker.start(dir, Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")).broker();
     }
 
     @AfterEach
@@ -55,18 +54,14 @@ class TransactionsSurviveRestartTest {
     }
 
     private KafkaProducer<String, String> producer(String transactionalId, int timeoutMs) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), transactionalId, Map.of(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     private List<String> readAll(String isolation, List<TopicPartition> tps) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        Properties p = ClientProps.consumer(bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(tps);
@@ -164,8 +159,7 @@ class TransactionsSurviveRestartTest {
         openTransaction("restart-admin", "restart-admin-id", 600_000);
         broker.close();
         start();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        Properties p = ClientProps.admin(bootstrap());
         try (Admin admin = Admin.create(p)) {
             var d = admin.describeTransactions(List.of("restart-admin-id")).all().get().get("restart-admin-id");
             assertThat(d.state()).isEqualTo(org.apache.kafka.clients.admin.TransactionState.ONGOING);

@@ -1,9 +1,9 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -55,10 +55,8 @@ class TransactionsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        broker = TestBroker.start(dir, Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")).broker();
+        Properties p = ClientProps.admin(bootstrap());
         admin = Admin.create(p);
     }
 
@@ -73,20 +71,15 @@ class TransactionsTest {
     }
 
     static KafkaProducer<String, String> producer(String transactionalId, int timeoutMs) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), transactionalId, Map.of(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000",
+                ProducerConfig.LINGER_MS_CONFIG, "0"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     static KafkaConsumer<String, String> consumer(String isolation) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ClientProps.consumer(bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 

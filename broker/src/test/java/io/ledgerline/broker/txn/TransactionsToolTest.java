@@ -1,11 +1,11 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.ClientProps;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,8 +84,7 @@ class TransactionsToolTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Admin> admins = new ArrayList<>();
         Function<Object, Admin> admin = ns -> {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+            Properties p = ClientProps.admin(bootstrap());
             Admin a = Admin.create(p);
             admins.add(a);
             return a;
@@ -125,11 +124,9 @@ class TransactionsToolTest {
 
     @Test
     void listDescribeAndDescribeProducers() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create("tool", 1, Map.of());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tool-tx");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), "tool-tx");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -158,19 +155,13 @@ class TransactionsToolTest {
     }
 
     private KafkaProducer<String, String> producer(String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties p = ClientProps.transactionalProducer(bootstrap(), transactionalId, Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     /** What a read_committed consumer reads of {@code tp} up to its end offset (the last stable offset). */
     private List<String> readCommitted(TopicPartition tp) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = ClientProps.consumer(bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.assign(List.of(tp));
@@ -187,8 +178,8 @@ class TransactionsToolTest {
 
     @Test
     void findHangingFindsATransactionWhoseCoordinatorStateIsLostAndAbortEndsIt() throws Exception {
-        BrokerConfig config = BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0"));
-        broker = Broker.start(config);
+        TestBroker kafka = TestBroker.start(dir);
+        broker = kafka.broker();
         broker.topics().create("hanging", 1, Map.of());
         TopicPartition tp = new TopicPartition("hanging", 0);
         long hourAgo = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
@@ -198,14 +189,15 @@ class TransactionsToolTest {
         zombie.send(new ProducerRecord<>("hanging", 0, hourAgo, "k", "lost-1")).get(15, TimeUnit.SECONDS);
         zombie.send(new ProducerRecord<>("hanging", 0, hourAgo, "k", "lost-2")).get(15, TimeUnit.SECONDS);
         long zombiePid = broker.transactions().describe("zombie-tx").producerId();
-        broker.close();
+        kafka.close();
         zombie.close(Duration.ZERO); // gone without ending its transaction (a graceful close would abort it)
 
         // The coordinator's state is lost (its log deleted): nothing will ever end that transaction.
         try (var files = Files.walk(dir.resolve("logs").resolve(TransactionLog.NAME + "-0"))) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
-        broker = Broker.start(config);
+        kafka.restart();
+        broker = kafka.broker();
         assertThat(broker.transactions().describe("zombie-tx")).isNull();
         PartitionLog log = broker.topics().partition("hanging", 0);
         assertThat(log.lastStableOffset()).as("held by the hanging transaction").isZero();
@@ -245,15 +237,15 @@ class TransactionsToolTest {
                 .filteredOn(cols -> cols[0].equals(Long.toString(zombiePid))).singleElement()
                 .satisfies(cols -> assertThat(cols[cols.length - 1]).as("CurrentTransactionStartOffset").isEqualTo("None"));
 
-        broker.close();
-        broker = Broker.start(config);
+        kafka.restart();
+        broker = kafka.broker();
         assertThat(readCommitted(tp)).as("the abort marker was durable").containsExactly("after");
         assertThat(rows(tool("find-hanging", "--topic", "hanging", "--max-transaction-timeout", "0"))).isEmpty();
     }
 
     @Test
     void abortWithProducerIdAndEpochEndsAnOpenTransactionAndRefusesAStaleEpoch() throws Exception {
-        broker = Broker.start(BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0")));
+        broker = TestBroker.start(dir).broker();
         broker.topics().create("open", 1, Map.of());
         TopicPartition tp = new TopicPartition("open", 0);
         PartitionLog log = broker.topics().partition("open", 0);

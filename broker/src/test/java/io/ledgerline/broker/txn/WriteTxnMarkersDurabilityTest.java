@@ -1,8 +1,8 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
-import io.ledgerline.broker.config.BrokerConfig;
+import io.ledgerline.broker.testkit.RawClient;
+import io.ledgerline.broker.testkit.TestBroker;
 import io.ledgerline.log.AbortedTxn;
 import io.ledgerline.log.FaultInjectingDisk;
 import io.ledgerline.log.PartitionLog;
@@ -15,6 +15,7 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,8 @@ class WriteTxnMarkersDurabilityTest {
     @TempDir
     Path dir;
 
-    private BrokerConfig config() {
-        return BrokerConfig.of(Map.of("data.dir", dir.toString(), "listen", "127.0.0.1:0"));
+    private Broker start(FaultInjectingDisk disk) throws IOException {
+        return TestBroker.over(dir).opener(disk).start().broker();
     }
 
     private static Errors abort(Broker broker) throws Exception {
@@ -50,7 +51,7 @@ class WriteTxnMarkersDurabilityTest {
     @Test
     void markerWhoseFsyncFailsIsKafkaStorageErrorAndDecidesNothing() throws Exception {
         FaultInjectingDisk disk = new FaultInjectingDisk(dir);
-        try (Broker broker = Broker.start(config(), disk)) {
+        try (Broker broker = start(disk)) {
             broker.topics().create("ledger", 1, Map.of());
             PartitionLog log = broker.topics().partition("ledger", 0);
             long first = openTransaction(log, PID, (short) 0, 0);
@@ -68,7 +69,7 @@ class WriteTxnMarkersDurabilityTest {
         FaultInjectingDisk disk = new FaultInjectingDisk(dir);
         long first;
         long marker;
-        Broker broker = Broker.start(config(), disk);
+        Broker broker = start(disk);
         try {
             broker.topics().create("ledger", 1, Map.of());
             PartitionLog log = broker.topics().partition("ledger", 0);
@@ -80,7 +81,7 @@ class WriteTxnMarkersDurabilityTest {
             broker.close();
         }
         disk.restart();
-        try (Broker restarted = Broker.start(config(), disk)) {
+        try (Broker restarted = start(disk)) {
             PartitionLog log = restarted.topics().partition("ledger", 0);
             assertThat(log.logEndOffset()).isEqualTo(marker + 1);
             assertThat(log.lastStableOffset()).isEqualTo(log.highWatermark()).isEqualTo(marker + 1);

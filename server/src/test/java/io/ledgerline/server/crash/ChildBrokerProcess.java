@@ -1,26 +1,27 @@
 package io.ledgerline.server.crash;
 
-import java.io.BufferedReader;
+import io.ledgerline.server.testkit.ChildJvm;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
-/** Starts {@link ChildBroker} in a child JVM with the test classpath, and kills it with SIGKILL. */
+/** {@link ChildBroker} in a child JVM ({@link ChildJvm}) on a port the test keeps across restarts; killed with SIGKILL. */
 final class ChildBrokerProcess implements AutoCloseable {
-    private final Process process;
+    private static final Pattern READY = Pattern.compile("^READY ");
+    private final ChildJvm child;
     final int port;
 
-    private ChildBrokerProcess(Process process, int port) {
-        this.process = process;
+    private ChildBrokerProcess(ChildJvm child, int port) {
+        this.child = child;
         this.port = port;
     }
 
+    /** A port free now, for a broker that must come back on the same port after a kill (its clients reconnect). */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -28,28 +29,11 @@ final class ChildBrokerProcess implements AutoCloseable {
     }
 
     static ChildBrokerProcess start(Path dataDir, int port, String... settings) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-ea", "-Xmx512m", "-cp", System.getProperty("java.class.path"), ChildBroker.class.getName(),
-                dataDir.toString(), Integer.toString(port)));
-        cmd.addAll(List.of(settings));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("READY ")) ready.complete(null);
-                    if (line.contains("ERROR") || line.contains("WARN") || line.startsWith("READY")) System.out.println("[child] " + line);
-                }
-            } catch (IOException ignored) {
-                // the child died: its output ends here
-            }
-            ready.completeExceptionally(new IllegalStateException("child broker exited before it was ready"));
-        }, "child-broker-output");
-        pump.setDaemon(true);
-        pump.start();
-        ready.get(60, TimeUnit.SECONDS);
-        return new ChildBrokerProcess(p, port);
+        List<String> args = new ArrayList<>(List.of(dataDir.toString(), Integer.toString(port)));
+        args.addAll(List.of(settings));
+        ChildJvm child = ChildJvm.start("child", ChildJvm.java(List.of(), List.of("-Xmx512m"), ChildBroker.class.getName(), args),
+                READY, Duration.ofSeconds(60));
+        return new ChildBrokerProcess(child, port);
     }
 
     String bootstrap() {
@@ -58,19 +42,16 @@ final class ChildBrokerProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed, the page cache survives. */
     void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        child.kill9();
     }
 
     /** SIGTERM: the clean shutdown path. */
-    int terminate() throws InterruptedException {
-        process.destroy();
-        process.waitFor(30, TimeUnit.SECONDS);
-        return process.exitValue();
+    int terminate() throws Exception {
+        return child.terminate();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) kill9();
+        child.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.ledgerline.broker.protocol.walk;
 
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.protocol.ApiKeys;

@@ -203,7 +203,7 @@ public final class WalkSteps {
             // Advertised for librdkafka's feature checks, not served (Kafka 4.x: the same); no 4.4 client can even
             // build such a request, so the v3 body goes out under a v0-2 header, written by kafka-clients' classes.
             ProduceRequest body = ProduceRequest.builder(produceData(w, Walk.TOPIC, 1, 1, (short) 3)).build((short) 3);
-            ByteBuffer frame = io.ledgerline.broker.RawClient.frame(new RequestHeader(ApiKeys.PRODUCE, v, "walk", 7).data(),
+            ByteBuffer frame = io.ledgerline.broker.testkit.RawClient.frame(new RequestHeader(ApiKeys.PRODUCE, v, "walk", 7).data(),
                     ApiKeys.PRODUCE.requestHeaderVersion((short) 3), body.data(), (short) 3);
             check(w.probeClosed("produce below v3", ApiKeys.PRODUCE, v, frame), "a v" + v + " produce closes the connection, as Kafka 4.x does");
             return;

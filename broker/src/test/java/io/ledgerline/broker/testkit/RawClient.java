@@ -1,8 +1,13 @@
-package io.ledgerline.broker;
+package io.ledgerline.broker.testkit;
 
+import io.ledgerline.broker.Broker;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 import java.io.DataInputStream;
@@ -13,10 +18,14 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bare socket speaking Kafka frames, for tests that must send what no well-behaved client sends
  * (corrupt batches, garbage, unadvertised versions). Requests are still built with kafka-clients' classes.
+ * One connection, used by one test thread at a time (not thread-safe).
  */
 public final class RawClient implements AutoCloseable {
     private final Socket socket;
@@ -46,6 +55,27 @@ public final class RawClient implements AutoCloseable {
         return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
     }
 
+    /** {@link #send}, typed by the caller: the response to {@code request}, checked to answer its API. */
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R call(AbstractRequest request) throws IOException {
+        AbstractResponse response = send(request);
+        assertThat(response.apiKey()).isEqualTo(request.apiKey());
+        return (R) response;
+    }
+
+    /**
+     * Produces {@code records} to {@code topic}-{@code partition} (v12, acks=-1: answered once durable) and asserts
+     * the partition's answer is NONE.
+     */
+    public void produce(String topic, int partition, MemoryRecords records) throws IOException {
+        ProduceRequestData.TopicProduceDataCollection t = new ProduceRequestData.TopicProduceDataCollection();
+        t.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records))));
+        ProduceResponse r = call(ProduceRequest.builder(
+                new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000).setTopicData(t)).build((short) 12));
+        assertThat(r.data().responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+    }
+
     /** Sends and expects no response (acks=0): returns after writing. */
     public void sendOneWay(AbstractRequest request) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", ++correlationId);
@@ -64,20 +94,12 @@ public final class RawClient implements AutoCloseable {
         return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
     }
 
-    /** True when no response byte arrives within {@code millis} (the broker is still holding it back). */
-    public boolean responsePendingFor(int millis) throws IOException {
-        int old = socket.getSoTimeout();
-        socket.setSoTimeout(millis);
-        in.mark(1);
-        try {
-            if (in.read() == -1) return false; // closed: nothing is pending any more
-            in.reset();
-            return false;
-        } catch (SocketTimeoutException e) {
-            return true;
-        } finally {
-            socket.setSoTimeout(old);
-        }
+    /**
+     * True when no response byte has arrived yet; never waits. Call it once the broker is known to hold the
+     * response back (a fetch parked on the high watermark): it checks that nothing left before the release.
+     */
+    public boolean noResponseYet() throws IOException {
+        return in.available() == 0;
     }
 
     public void writeFrame(ByteBuffer body) throws IOException {
