@@ -2,7 +2,7 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.Apis;
 import io.ledgerline.broker.Broker;
-import io.ledgerline.broker.RawClient;
+import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.group.FindCoordinatorHandler;
 import io.ledgerline.broker.metadata.ClusterInfo;
