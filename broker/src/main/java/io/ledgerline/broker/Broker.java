@@ -14,6 +14,7 @@ import io.ledgerline.broker.pipeline.Pipeline;
 import io.ledgerline.broker.protocol.ApiTable;
 import io.ledgerline.broker.topic.MetadataCoordinator;
 import io.ledgerline.broker.topic.TopicRegistry;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.io.FileOpener;
@@ -101,7 +102,7 @@ public final class Broker implements AutoCloseable {
                             config.longValue(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS)), clockMs);
             logs.completeStart(); // every partition known at start is open: logs the recovery summary, kept for status
             this.fetchSessions = new FetchSessionCache(config.intValue(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
-                    config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), FetchSessionCache.SHARDS, clockMs);
+                    config.longValue(BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS), Limits.FETCH_SESSION_SHARDS, clockMs);
             this.table = Apis.table(config, logs, topics, cluster, producerIds, groups, transactions, fetchSessions, timer, admin,
                     extensions.inspectors(), inspection);
             this.pipeline = Apis.pipeline(table, admin, extensions);

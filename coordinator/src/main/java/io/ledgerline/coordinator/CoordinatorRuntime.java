@@ -61,6 +61,8 @@ public final class CoordinatorRuntime<R> {
     /** Guarded by applyLock. */
     private long resolvedSeq;
     private boolean loaded;
+    /** Set once by {@link #close}: why writes are refused from then on. Guarded by appendLock. */
+    private Supplier<? extends RuntimeException> closed;
 
     /**
      * @param name      for logs ("groups", "transactions", "metadata")
@@ -116,6 +118,7 @@ public final class CoordinatorRuntime<R> {
         InFlight<R> w;
         appendLock.lock();
         try {
+            if (closed != null) return CompletableFuture.failedFuture(closed.get());
             CompletableFuture<Void> durable;
             try {
                 durable = internalLog.append(records);
@@ -153,11 +156,51 @@ public final class CoordinatorRuntime<R> {
         }
     }
 
+    /**
+     * Stops the runtime: every write not yet answered fails with {@code reason} (a caller waiting on one gets an
+     * answer, never silence), and so does every later one. A write that was already durable stays in the log and is
+     * applied by the next {@link #load}; its caller cannot tell, as after a timeout. The coordinator calls this before
+     * it shuts its executor down. Idempotent.
+     */
+    public void close(Supplier<? extends RuntimeException> reason) {
+        appendLock.lock();
+        try {
+            if (closed == null) closed = reason;
+        } finally {
+            appendLock.unlock();
+        }
+        failPending();
+    }
+
+    /** Fails every write still queued with the closing reason; outside the locks for the answers. */
+    private void failPending() {
+        List<InFlight<R>> pending;
+        RuntimeException reason;
+        appendLock.lock();
+        try {
+            if (closed == null || inFlight.isEmpty()) return;
+            pending = new ArrayList<>(inFlight);
+            inFlight.clear();
+            reason = closed.get();
+        } finally {
+            appendLock.unlock();
+        }
+        log.debug("{}: closed with {} write(s) unanswered: {}", name, pending.size(), reason.toString());
+        for (InFlight<R> w : pending) w.applied().completeExceptionally(reason);
+    }
+
     private void resolveLater() {
         try {
             executor.execute(this::resolveAndAnswer);
         } catch (RejectedExecutionException e) {
-            // Closed: the coordinator is gone, nobody waits for these answers.
+            // The executor is shut down: the coordinator is closing. Nobody may be left waiting.
+            appendLock.lock();
+            try {
+                if (closed == null) closed = () -> new IllegalStateException(name + ": the coordinator is closed");
+            } finally {
+                appendLock.unlock();
+            }
+            failPending();
         }
     }
 

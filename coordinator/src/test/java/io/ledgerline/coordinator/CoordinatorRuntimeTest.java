@@ -133,6 +133,41 @@ class CoordinatorRuntimeTest {
     }
 
     @Test
+    void closingAnswersEveryWaitingWriteWithTheReasonAndRefusesLaterOnes() {
+        Applied state = new Applied();
+        ManualLog log = new ManualLog();
+        CoordinatorRuntime<String> rt = new CoordinatorRuntime<>("test", state, log, executor, lock);
+        rt.load();
+        CompletableFuture<String> waiting = rt.write(() -> Result.of(List.of("pending"), "never"));
+        rt.close(() -> new IllegalStateException("shutting down (test)"));
+        assertThatThrownBy(waiting::join).hasRootCauseMessage("shutting down (test)");
+        CompletableFuture<String> later = rt.write(() -> Result.of(List.of("late"), "never"));
+        assertThatThrownBy(later::join).hasRootCauseMessage("shutting down (test)");
+        assertThat(log.appended).as("nothing appended after close").containsExactly(List.of("pending"));
+        // The append was durable after all: the log keeps it, the closed runtime does not apply it (the next load does).
+        log.succeed(0);
+        CompletableFuture.runAsync(() -> { }, executor).join();
+        assertThat(applied(state)).isEmpty();
+    }
+
+    @Test
+    void aWriteWhoseExecutorIsGoneIsAnsweredNotForgotten() throws InterruptedException {
+        ExecutorService gone = Executors.newSingleThreadExecutor();
+        Applied state = new Applied();
+        ManualLog log = new ManualLog();
+        CoordinatorRuntime<String> rt = new CoordinatorRuntime<>("test", state, log, gone, lock);
+        rt.load();
+        CompletableFuture<String> first = rt.write(() -> Result.of(List.of("a"), "a"));
+        CompletableFuture<String> second = rt.write(() -> Result.of(List.of("b"), "b"));
+        gone.shutdown();
+        assertThat(gone.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        log.succeed(1); // its hand-over is refused: both waiting writes are answered
+        assertThatThrownBy(first::join).hasRootCauseMessage("test: the coordinator is closed");
+        assertThatThrownBy(second::join).hasRootCauseMessage("test: the coordinator is closed");
+        assertThat(applied(state)).isEmpty();
+    }
+
+    @Test
     void anOperationWithoutRecordsAnswersAtOnceAndAppendsNothing() {
         Applied state = new Applied();
         ManualLog log = new ManualLog();

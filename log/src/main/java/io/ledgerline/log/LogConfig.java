@@ -23,18 +23,7 @@ import java.util.Set;
 public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes,
                         int maxMessageBytes, TimestampType timestampType, boolean compact, String cleanupPolicy) {
 
-    /** Kafka's floor for segment.bytes (KIP-1030, Kafka 4.0): tiny segments mean huge file counts. */
-    public static final int SEGMENT_BYTES_MIN = 1024 * 1024;
-    /** Sparse index: one entry per this many bytes of batches (Kafka's index.interval.bytes default). */
-    public static final int INDEX_INTERVAL_BYTES = 4096;
 
-    /**
-     * Largest decompressed record body (bytes) accepted inside a compressed batch, unless max.message.bytes is
-     * larger still. kafka-clients reads a record's length and allocates its body before reading it, so with no
-     * bound a 60-byte batch claiming a 2 GB record costs the broker an OutOfMemoryError. 64 MiB is far above what
-     * a Kafka producer sends with its default limits (max.request.size 1 MiB) and small enough to allocate.
-     */
-    public static final int DECOMPRESSED_RECORD_BYTES_MAX = 64 * 1024 * 1024;
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -49,8 +38,8 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
             MAX_MESSAGE_BYTES, MESSAGE_TIMESTAMP_TYPE, CLEANUP_POLICY);
 
     public LogConfig {
-        if (segmentBytes < SEGMENT_BYTES_MIN) throw new IllegalArgumentException(
-                SEGMENT_BYTES + " must be at least " + SEGMENT_BYTES_MIN + " bytes, got " + segmentBytes);
+        if (segmentBytes < Limits.SEGMENT_BYTES_MIN) throw new IllegalArgumentException(
+                SEGMENT_BYTES + " must be at least " + Limits.SEGMENT_BYTES_MIN + " bytes, got " + segmentBytes);
         if (segmentMs < 1) throw new IllegalArgumentException(SEGMENT_MS + " must be >= 1, got " + segmentMs);
         if (retentionMs < -1) throw new IllegalArgumentException(RETENTION_MS + " must be >= -1, got " + retentionMs);
         if (retentionBytes < -1) throw new IllegalArgumentException(RETENTION_BYTES + " must be >= -1, got " + retentionBytes);

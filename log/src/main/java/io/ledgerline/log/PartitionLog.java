@@ -83,9 +83,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final String LOG_START_FILE = "log-start-offset";
-    private static final int SNAPSHOTS_KEPT = 2;
-    /** Bound on one record's decompressed size when stored records are read (validated at append already). */
-    private static final int STORED_RECORD_BYTES_MAX = Integer.MAX_VALUE - 8;
 
     /** A log offset and where it is: the segment it falls in and its byte position there. */
     private record Position(long offset, Segment segment, int position) {}
@@ -282,7 +279,7 @@ public final class PartitionLog {
 
     /** The transaction marker a stored control batch holds, or null when it holds another control record or is unreadable. */
     private static EndTransactionMarker endMarker(RecordBatch b) {
-        try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
+        try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, Limits.STORED_RECORD_BYTES_MAX)) {
             if (!it.hasNext()) return null;
             Record r = it.next();
             ControlRecordType type = ControlRecordType.parse(r.key());
@@ -508,7 +505,7 @@ public final class PartitionLog {
         // Record level: decompress and check offsets are contiguous (and keys present for compacted topics).
         long expect = batch.baseOffset();
         int seen = 0;
-        int recordBytesMax = Math.max(LogConfig.DECOMPRESSED_RECORD_BYTES_MAX, cfg.maxMessageBytes());
+        int recordBytesMax = Math.max(Limits.DECOMPRESSED_RECORD_BYTES_MAX, cfg.maxMessageBytes());
         try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING, recordBytesMax)) {
             while (records.hasNext()) {
                 Record r = records.next();
@@ -596,7 +593,7 @@ public final class PartitionLog {
             ds.forEach(snaps::add);
         }
         snaps.sort(null);
-        for (int i = 0; i < snaps.size() - SNAPSHOTS_KEPT; i++) Files.deleteIfExists(snaps.get(i));
+        for (int i = 0; i < snaps.size() - Limits.PRODUCER_SNAPSHOTS_KEPT; i++) Files.deleteIfExists(snaps.get(i));
     }
 
     // ---------------------------------------------------------------- durability
@@ -864,7 +861,7 @@ public final class PartitionLog {
         for (Segment seg : segments.values()) {
             if (seg.maxTimestamp() < target || seg.nextOffset() <= start) continue;
             long fromOffset = Math.max(seg.offsetHintForTimestamp(target), start);
-            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, STORED_RECORD_BYTES_MAX);
+            FileRecords.TimestampAndOffset t = seg.records.searchForTimestamp(target, seg.positionHint(fromOffset), fromOffset, Limits.STORED_RECORD_BYTES_MAX);
             if (t == null) continue;
             if (t.offset >= hw.offset()) return null;
             return new OffsetAndTimestamp(t.offset, t.timestamp);
@@ -905,7 +902,7 @@ public final class PartitionLog {
                 continue;
             }
             // The batch that holds the log start: only its records from there on count.
-            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, STORED_RECORD_BYTES_MAX)) {
+            try (CloseableIterator<Record> it = b.streamingIterator(BufferSupplier.NO_CACHING, Limits.STORED_RECORD_BYTES_MAX)) {
                 while (it.hasNext()) {
                     Record r = it.next();
                     if (r.offset() >= fromOffset) best = Math.max(best, r.timestamp());

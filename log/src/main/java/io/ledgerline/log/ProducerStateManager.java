@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Producer state of one partition: per producer id, its epoch, the metadata of its last {@value #BATCHES_KEPT}
+ * Producer state of one partition: per producer id, its epoch, the metadata of its last {@value Limits#PRODUCER_BATCHES_KEPT}
  * batches (Kafka keeps five because a producer has at most five requests in flight), and the first offset of
  * its open transaction here, if any.
  *
@@ -61,7 +61,6 @@ import java.util.TreeMap;
  * <p>Threads: used only under the owning PartitionLog's lock (or by its load, before it is shared).
  */
 final class ProducerStateManager {
-    static final int BATCHES_KEPT = 5;
     private static final int SNAPSHOT_V2 = -2;
     private static final int SNAPSHOT_V3 = -3;
     private static final int SNAPSHOT_V4 = -4;
@@ -80,7 +79,7 @@ final class ProducerStateManager {
         long txnFirstOffset = -1;
         /** Max timestamp of its latest batch or timestamp of its latest marker, whichever came last; -1 none. */
         long lastTimestamp = RecordBatch.NO_TIMESTAMP;
-        final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_KEPT);
+        final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(Limits.PRODUCER_BATCHES_KEPT);
 
         /** Kafka's isProducerExpired: idle for the expiration period, and no transaction open here. */
         boolean expired(long nowMs, long expirationMs) {
@@ -166,7 +165,7 @@ final class ProducerStateManager {
             e.epoch = batch.producerEpoch();
             e.batches.clear();
         }
-        if (e.batches.size() == BATCHES_KEPT) e.batches.removeFirst();
+        if (e.batches.size() == Limits.PRODUCER_BATCHES_KEPT) e.batches.removeFirst();
         e.batches.addLast(new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
         e.lastTimestamp = batch.maxTimestamp();
@@ -293,7 +292,7 @@ final class ProducerStateManager {
             if (v2) e.txnFirstOffset = buf.getLong();
             if (v4) e.lastTimestamp = buf.getLong();
             int n = buf.getInt();
-            if (n < 0 || n > BATCHES_KEPT) throw new IllegalStateException("bad batch count " + n);
+            if (n < 0 || n > Limits.PRODUCER_BATCHES_KEPT) throw new IllegalStateException("bad batch count " + n);
             for (int j = 0; j < n; j++) {
                 e.batches.addLast(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
             }

@@ -241,7 +241,7 @@ final class Segment {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = lastOffset;
         }
-        if (offsetIndex.size() == 0 || bytesSinceIndexEntry >= LogConfig.INDEX_INTERVAL_BYTES) {
+        if (offsetIndex.size() == 0 || bytesSinceIndexEntry >= Limits.INDEX_INTERVAL_BYTES) {
             offsetIndex.append(lastOffset, position);
             if (maxTimestamp > timeIndex.lastKey() || timeIndex.size() == 0) {
                 timeIndex.append(maxTimestamp, (int) (offsetOfMaxTimestamp - baseOffset));

@@ -1,5 +1,6 @@
 package io.ledgerline.broker.admin;
 
+import io.ledgerline.log.Limits;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -12,12 +13,6 @@ import java.util.List;
  * error codes and messages that say why.
  */
 final class Placement {
-    /**
-     * Partitions one request may create in one topic. Each partition is a directory and open files, created
-     * synchronously; Kafka's controller likewise bounds one user operation (QuorumController's
-     * MAX_RECORDS_PER_USER_OP, one record per partition) to 10,000.
-     */
-    static final int PARTITIONS_CREATED_PER_TOPIC_MAX = 10_000;
 
     private final int nodeId;
 
@@ -58,9 +53,9 @@ final class Placement {
     }
 
     static void checkCreatedCount(String topic, int created) {
-        if (created > PARTITIONS_CREATED_PER_TOPIC_MAX) {
+        if (created > Limits.PARTITIONS_CREATED_PER_TOPIC_MAX) {
             throw new InvalidPartitionsException("Cannot create " + created + " partitions of topic " + topic
-                    + " in one request: at most " + PARTITIONS_CREATED_PER_TOPIC_MAX + ".");
+                    + " in one request: at most " + Limits.PARTITIONS_CREATED_PER_TOPIC_MAX + ".");
         }
     }
 }

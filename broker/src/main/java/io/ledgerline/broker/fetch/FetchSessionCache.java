@@ -3,6 +3,7 @@ package io.ledgerline.broker.fetch;
 import io.ledgerline.broker.fetch.FetchSession.CachedPartition;
 import io.ledgerline.broker.fetch.FetchSession.Key;
 import io.ledgerline.broker.fetch.FetchSession.Wanted;
+import io.ledgerline.log.Limits;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchMetadata;
@@ -31,8 +32,8 @@ import java.util.function.Supplier;
  *       known id with another epoch than expected is INVALID_FETCH_SESSION_EPOCH, a session created at v13+ (topic
  *       ids) used below v13 or the other way round is FETCH_SESSION_TOPIC_ID_ERROR; each with no partitions and
  *       session id 0. An incremental request that leaves its session empty closes it and is answered sessionless.</li>
- *   <li>The cache is {@value #SHARDS} shards, as Kafka's: each holds {@code slots / SHARDS} sessions (so fewer than
- *       {@value #SHARDS} slots means no sessions at all, in Kafka too), owns a range of session ids, and new sessions
+ *   <li>The cache is {@value io.ledgerline.log.Limits#FETCH_SESSION_SHARDS} shards, as Kafka's: each holds {@code slots / Limits.FETCH_SESSION_SHARDS} sessions (so fewer than
+ *       {@value io.ledgerline.log.Limits#FETCH_SESSION_SHARDS} slots means no sessions at all, in Kafka too), owns a range of session ids, and new sessions
  *       go to the shards in turn.</li>
  *   <li>A full shard admits a new session by evicting one: first the least recently used, if unused for longer than
  *       {@code evictionMs}; otherwise the one with the fewest partitions, among those created more than
@@ -45,8 +46,6 @@ import java.util.function.Supplier;
  * loops) and the delayed-fetch timer call in concurrently; nothing here blocks on I/O.
  */
 public final class FetchSessionCache {
-    /** Kafka's {@code KafkaBroker.NumFetchSessionCacheShards}: kept equal so that capacity and eviction match. */
-    public static final int SHARDS = 8;
 
     private final Shard[] shards;
     private final int idRange;
@@ -58,7 +57,7 @@ public final class FetchSessionCache {
      * @param slots      max.incremental.fetch.session.cache.slots: sessions over all shards (each gets slots / shards)
      * @param evictionMs how long a session is protected from eviction by a larger one after its creation, and how
      *                   long unused before any new session may evict it (Kafka: 120 s, a constant there)
-     * @param shardCount {@link #SHARDS} in the broker; 1 in tests of the eviction order
+     * @param shardCount {@link #Limits.FETCH_SESSION_SHARDS} in the broker; 1 in tests of the eviction order
      */
     public FetchSessionCache(int slots, long evictionMs, int shardCount, LongSupplier clockMs) {
         if (slots < 0 || evictionMs < 0 || shardCount < 1) throw new IllegalArgumentException("slots, evictionMs >= 0, shards >= 1");

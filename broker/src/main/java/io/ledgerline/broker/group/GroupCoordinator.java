@@ -4,8 +4,10 @@ import io.ledgerline.broker.protocol.CoordinatorWriteErrors;
 import io.ledgerline.coordinator.CoordinatorRuntime;
 import io.ledgerline.coordinator.InternalLog;
 import io.ledgerline.coordinator.Result;
+import io.ledgerline.log.Limits;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -75,7 +77,7 @@ import java.util.function.Supplier;
  * would remove a member that joined meanwhile. Commits meanwhile need no such care: they follow the tombstone
  * in the log and recreate the group, at run time as at replay.
  *
- * <p>Time: one {@link #tick} every {@value #TICK_MS} ms on this coordinator's scheduler expires sessions,
+ * <p>Time: one {@link #tick} every {@value io.ledgerline.log.Limits#GROUP_TICK_MS} ms on this coordinator's scheduler expires sessions,
  * pending member ids, join and sync deadlines, and (every offsets.retention.check.interval.ms) old offsets of
  * empty groups. Delayed JoinGroup/SyncGroup answers are futures completed there or by another member's
  * request; the connection handler keeps each connection's responses in request order.
@@ -90,10 +92,6 @@ import java.util.function.Supplier;
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
-    /** Timer granularity: deadlines (session, join, sync) are met within this many milliseconds. */
-    static final long TICK_MS = 50;
-    /** Kafka's offset.metadata.max.bytes default: a commit's metadata string longer than this is refused. */
-    static final int OFFSET_METADATA_BYTES_MAX = 4096;
 
     /** Settings, named as Kafka's broker configs (units in the names). */
     public record Settings(long initialRebalanceDelayMs, int sessionTimeoutMsMin, int sessionTimeoutMsMax,
@@ -140,7 +138,7 @@ public final class GroupCoordinator implements AutoCloseable {
             scheduler.shutdownNow();
             throw e;
         }
-        scheduler.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::tickSafely, Limits.GROUP_TICK_MS, Limits.GROUP_TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void load() {
@@ -662,7 +660,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Writes one record per offset ({@code record}), refusing a metadata string over {@value
-     * #OFFSET_METADATA_BYTES_MAX} characters (OFFSET_METADATA_TOO_LARGE, nothing written for that partition); the
+     * io.ledgerline.log.Limits#OFFSET_METADATA_BYTES_MAX} characters (OFFSET_METADATA_TOO_LARGE, nothing written for that partition); the
      * answer per partition once the records are applied, or the write's error if they never will be.
      */
     private CompletableFuture<PartitionErrors> writeOffsets(Map<TopicPartition, CommittedOffset> offsets, long now,
@@ -671,7 +669,7 @@ public final class GroupCoordinator implements AutoCloseable {
         List<GroupRecord> records = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> o : offsets.entrySet()) {
             String metadata = o.getValue().metadata() == null ? "" : o.getValue().metadata();
-            if (metadata.length() > OFFSET_METADATA_BYTES_MAX) {
+            if (metadata.length() > Limits.OFFSET_METADATA_BYTES_MAX) {
                 result.put(o.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
                 continue;
             }
@@ -931,6 +929,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        runtime.close(() -> new CoordinatorNotAvailableException("the group coordinator is shutting down"));
         scheduler.shutdownNow();
     }
 }

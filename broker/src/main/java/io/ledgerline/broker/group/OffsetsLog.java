@@ -1,6 +1,7 @@
 package io.ledgerline.broker.group;
 
 import io.ledgerline.broker.coordinator.LocalInternalLog;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.LogManager;
 
 import java.io.IOException;
@@ -19,17 +20,12 @@ import java.util.function.LongSupplier;
  */
 public final class OffsetsLog {
     public static final String NAME = "__ledgerline_offsets";
-    /**
-     * The largest single write (the partition's max.message.bytes): 8 MiB, so that the stored generation of a large
-     * group (every member's subscription and assignment in one record) fits in one append.
-     */
-    public static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
     private OffsetsLog() {
     }
 
     /** Opens partition 0 of {@value #NAME} in {@code logs}; records are stamped with {@code clockMs}. */
     public static LocalInternalLog<GroupRecord> open(LogManager logs, LongSupplier clockMs) throws IOException {
-        return new LocalInternalLog<>(logs, NAME, MAX_BATCH_BYTES, GroupRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
+        return new LocalInternalLog<>(logs, NAME, Limits.OFFSETS_LOG_BATCH_BYTES_MAX, GroupRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
     }
 }

@@ -5,6 +5,7 @@ import io.ledgerline.broker.protocol.ClientConnection;
 import io.ledgerline.broker.protocol.KafkaRequest;
 import io.ledgerline.broker.protocol.RequestContext;
 import io.ledgerline.broker.protocol.SendAdapter;
+import io.ledgerline.log.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,8 +46,6 @@ import java.util.function.LongSupplier;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter implements ClientConnection.Control {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
-    /** Requests a connection may have in flight before we stop reading from it (backpressure). */
-    static final int IN_FLIGHT_REQUESTS_MAX = 64;
 
     /** A request's place in the response order; {@code messages} null until its response is ready. */
     private static final class Slot {
@@ -121,7 +120,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         stats.requests.increment();
         Slot slot = new Slot();
         inFlight.addLast(slot);
-        if (!backpressured && inFlight.size() >= IN_FLIGHT_REQUESTS_MAX) {
+        if (!backpressured && inFlight.size() >= Limits.IN_FLIGHT_REQUESTS_PER_CONNECTION) {
             backpressured = true;
             updateAutoRead();
         }
@@ -199,7 +198,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
             }
         }
         if (wrote) ctx.flush();
-        if (backpressured && inFlight.size() < IN_FLIGHT_REQUESTS_MAX / 2) {
+        if (backpressured && inFlight.size() < Limits.IN_FLIGHT_REQUESTS_PER_CONNECTION / 2) {
             backpressured = false;
             updateAutoRead();
         }

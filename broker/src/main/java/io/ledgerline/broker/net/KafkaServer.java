@@ -1,6 +1,7 @@
 package io.ledgerline.broker.net;
 
 import io.ledgerline.broker.pipeline.Pipeline;
+import io.ledgerline.log.Limits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -28,9 +29,6 @@ public final class KafkaServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
 
-    /** Pending connections the kernel queues before they are accepted (also while a start is under way). */
-    private static final int BACKLOG = 1024;
-
     private final ConnectionStats stats = new ConnectionStats();
 
     /**
@@ -42,7 +40,7 @@ public final class KafkaServer implements AutoCloseable {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // a restart must not wait for TIME_WAIT
-            ch.bind(address, BACKLOG);
+            ch.bind(address, Limits.ACCEPT_BACKLOG);
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.close();

@@ -2,9 +2,10 @@ package io.ledgerline.broker.produce;
 
 import io.ledgerline.broker.topic.MetadataCoordinator;
 import io.ledgerline.broker.topic.MetadataRecord;
+import io.ledgerline.log.Limits;
 
 /**
- * Hands out producer ids, unique across restarts: ids are reserved in blocks of {@value #BLOCK_SIZE} by a
+ * Hands out producer ids, unique across restarts: ids are reserved in blocks of {@value io.ledgerline.log.Limits#PRODUCER_ID_BLOCK_SIZE} by a
  * durable {@code producer-ids} record in the metadata log (the end of the reserved blocks, read from the one
  * {@code MetadataState}), so a restart continues after the last reserved block and never reuses an id whose
  * batches are in some log.
@@ -13,7 +14,6 @@ import io.ledgerline.broker.topic.MetadataRecord;
  * fsync) once per block: never called on a network thread.
  */
 public final class ProducerIdManager {
-    static final long BLOCK_SIZE = 1000;
 
     private final MetadataCoordinator metadata;
     /** The next id to hand out; below the state's block end, or equal to it when a new block is needed. */
@@ -26,7 +26,7 @@ public final class ProducerIdManager {
 
     public synchronized long nextId() {
         if (next >= metadata.state().producerIdBlockEnd()) {
-            long end = next + BLOCK_SIZE;
+            long end = next + Limits.PRODUCER_ID_BLOCK_SIZE;
             metadata.write(new MetadataRecord.ProducerIdBlock(end));
             assert metadata.state().producerIdBlockEnd() == end : "the block is applied before the write returns";
         }

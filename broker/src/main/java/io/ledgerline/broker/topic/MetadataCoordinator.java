@@ -6,6 +6,7 @@ import io.ledgerline.coordinator.Result;
 import io.ledgerline.log.LogManager;
 import io.netty.util.internal.ThreadExecutorMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +130,7 @@ public final class MetadataCoordinator implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
+        runtime.close(() -> new KafkaStorageException("the metadata log is closed"));
         applier.shutdown();
         try {
             if (!applier.awaitTermination(10, TimeUnit.SECONDS)) log.warn("metadata: the apply thread did not stop");

@@ -2,6 +2,7 @@ package io.ledgerline.broker.topic;
 
 import io.ledgerline.broker.coordinator.LocalInternalLog;
 import io.ledgerline.coordinator.RecordCodec;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.LogManager;
 import org.apache.kafka.common.Uuid;
 
@@ -36,12 +37,6 @@ public final class MetadataLog {
     /** Prefix reserved for internal topics: user topics may not start with it. */
     public static final String INTERNAL_PREFIX = "__ledgerline";
 
-    /**
-     * The largest append, in bytes (the metadata partition's max.message.bytes). One append is one record, and a
-     * topic with its overrides is a few hundred bytes: the bound only has to be far above any real definition. A
-     * larger one is refused by the append (RecordTooLargeException) and nothing is written.
-     */
-    static final int MAX_BATCH_BYTES = 1024 * 1024;
 
     static final String CLUSTER_ID_KEY = "cluster-id";
     static final String PRODUCER_IDS_KEY = "producer-ids";
@@ -51,7 +46,7 @@ public final class MetadataLog {
 
     /** The metadata partition, opened as an internal log whose records the broker's clock stamps. */
     static LocalInternalLog<MetadataRecord> open(LogManager logs, LongSupplier clockMs) throws IOException {
-        return new LocalInternalLog<>(logs, NAME, MAX_BATCH_BYTES, CODEC, LocalInternalLog.Durability.ALWAYS, clockMs);
+        return new LocalInternalLog<>(logs, NAME, Limits.METADATA_LOG_BATCH_BYTES_MAX, CODEC, LocalInternalLog.Durability.ALWAYS, clockMs);
     }
 
     static final RecordCodec<MetadataRecord> CODEC = new RecordCodec<>() {

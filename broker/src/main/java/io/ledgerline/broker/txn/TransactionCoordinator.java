@@ -8,9 +8,11 @@ import io.ledgerline.broker.txn.TxnStateMachine.Entry;
 import io.ledgerline.coordinator.CoordinatorRuntime;
 import io.ledgerline.coordinator.InternalLog;
 import io.ledgerline.log.AppendResult;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ConcurrentTransactionsException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
@@ -54,7 +56,7 @@ import com.google.re2j.Pattern;
  * and has the group coordinator commit or drop the transaction's consumer offsets ({@link GroupOffsets}),
  * waits until all of it is durable, and writes CompleteCommit/CompleteAbort. A restart finds a Prepare state and
  * finishes it (a marker written twice is harmless: the second finds no open transaction). A partition that
- * cannot take its marker (offline after a storage failure) is retried every {@value #MARKER_RETRY_MS} ms.
+ * cannot take its marker (offline after a storage failure) is retried every {@value io.ledgerline.log.Limits#Limits.MARKER_RETRY_MS} ms.
  *
  * <p>Expiration (Kafka's transactional.id.expiration.ms): a transactional id with no transaction in progress
  * (Empty, CompleteCommit, CompleteAbort) and not updated for that long is removed by a tombstone (a record with no
@@ -79,7 +81,6 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
     /** Written in every marker. One node, one coordinator that never moves: its epoch never changes. */
     static final int COORDINATOR_EPOCH = 0;
-    static final long MARKER_RETRY_MS = 1000;
 
     /**
      * @param transactionMaxTimeoutMs        largest transaction.timeout.ms a producer may ask for (Kafka's
@@ -479,8 +480,8 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
 
     private void retryComplete(Entry e) {
         if (closed) return;
-        log.warn("transactional id {}: completing its transaction failed; retrying in {} ms", e.id, MARKER_RETRY_MS);
-        executor.schedule(() -> completeOrRetry(e), MARKER_RETRY_MS, TimeUnit.MILLISECONDS);
+        log.warn("transactional id {}: completing its transaction failed; retrying in {} ms", e.id, Limits.MARKER_RETRY_MS);
+        executor.schedule(() -> completeOrRetry(e), Limits.MARKER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ timeout
@@ -598,6 +599,7 @@ public final class TransactionCoordinator implements TransactionVerifier, AutoCl
     @Override
     public void close() {
         closed = true;
+        runtime.close(() -> new CoordinatorNotAvailableException("the transaction coordinator is shutting down"));
         executor.shutdownNow();
     }
 }

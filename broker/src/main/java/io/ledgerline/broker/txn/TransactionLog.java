@@ -1,6 +1,7 @@
 package io.ledgerline.broker.txn;
 
 import io.ledgerline.broker.coordinator.LocalInternalLog;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.LogManager;
 
 import java.io.IOException;
@@ -17,17 +18,11 @@ import java.util.function.LongSupplier;
  */
 public final class TransactionLog {
     public static final String NAME = "__ledgerline_transactions";
-    /**
-     * The largest append, bytes: one record, one transactional id's state, which lists the partitions of its
-     * transaction (6 bytes plus the topic name each): 8 MiB holds over 100,000 partitions with 64-character topic
-     * names, far more than one transaction touches.
-     */
-    static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
     private TransactionLog() {}
 
     /** Opens (or creates) the transaction log in {@code logs}; {@code clockMs} stamps the records it appends. */
     public static LocalInternalLog<TxnRecord> open(LogManager logs, LongSupplier clockMs) throws IOException {
-        return new LocalInternalLog<>(logs, NAME, MAX_BATCH_BYTES, TxnRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
+        return new LocalInternalLog<>(logs, NAME, Limits.TRANSACTIONS_LOG_BATCH_BYTES_MAX, TxnRecord.CODEC, LocalInternalLog.Durability.FLUSH_MODE, clockMs);
     }
 }

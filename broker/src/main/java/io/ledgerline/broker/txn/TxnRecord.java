@@ -32,7 +32,7 @@ public record TxnRecord(String transactionalId, TxnMetadata value) {
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     /** The key and value above, as the transaction log stores them. */
-    static final RecordCodec<TxnRecord> CODEC = new RecordCodec<>() {
+    public static final RecordCodec<TxnRecord> CODEC = new RecordCodec<>() {
         @Override
         public byte[] key(TxnRecord r) {
             return r.keyBytes();

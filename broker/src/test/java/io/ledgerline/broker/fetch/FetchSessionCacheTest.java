@@ -3,6 +3,7 @@ package io.ledgerline.broker.fetch;
 import io.ledgerline.broker.config.BrokerConfig;
 import io.ledgerline.broker.fetch.FetchSession.Key;
 import io.ledgerline.broker.fetch.FetchSession.Wanted;
+import io.ledgerline.log.Limits;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -63,7 +64,7 @@ class FetchSessionCacheTest {
 
     @Test
     void fullFetchCreatesASessionWithEpochOneHoldingEveryPartition() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 3));
         assertThat(id).isPositive();
         FetchSession s = c.get(id);
@@ -76,7 +77,7 @@ class FetchSessionCacheTest {
 
     @Test
     void finalEpochIsSessionlessAndClosesTheNamedSession() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 2));
         FetchContext ctx = c.newContext(V12, id, -1, partitions("a", 2), List.of(), NO_NAMES);
         assertThat(ctx).isInstanceOf(FetchContext.Sessionless.class);
@@ -88,7 +89,7 @@ class FetchSessionCacheTest {
 
     @Test
     void fullFetchNamingASessionClosesItAndOpensANewOne() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int first = full(c, V12, 0, partitions("a", 2));
         int second = full(c, V12, first, partitions("a", 1));
         assertThat(second).isPositive().isNotEqualTo(first);
@@ -99,7 +100,7 @@ class FetchSessionCacheTest {
 
     @Test
     void incrementalFetchAddsUpdatesAndForgetsAndAdvancesTheEpoch() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 3));
         FetchContext ctx = c.newContext(V12, id, 1, List.of(wanted("a", 1, 42), wanted("b", 0, 7)),
                 List.of(Key.of(false, Uuid.ZERO_UUID, "a", 2)), NO_NAMES);
@@ -112,7 +113,7 @@ class FetchSessionCacheTest {
 
     @Test
     void incrementalResponseCarriesOnlyPartitionsWithNews() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 3));
         FetchContext ctx = c.newContext(V12, id, 1, List.of(), List.of(), NO_NAMES);
         LinkedHashMap<Key, FetchContext.Update> u = updates(ctx.toRead(), 0);
@@ -139,7 +140,7 @@ class FetchSessionCacheTest {
 
     @Test
     void unknownSessionWrongEpochAndTopicIdMismatchAreSessionErrorsWithSessionIdZero() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 1));
         assertThat(error(c.newContext(V12, id + 1, 1, List.of(), List.of(), NO_NAMES))).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
         assertThat(error(c.newContext(V12, 0, 1, List.of(), List.of(), NO_NAMES))).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
@@ -156,7 +157,7 @@ class FetchSessionCacheTest {
 
     @Test
     void aDuplicateIncrementalRequestAnsweredAfterTheNextIsInvalidEpochWithTheSessionId() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 1));
         FetchContext waiting = c.newContext(V12, id, 1, List.of(), List.of(), NO_NAMES); // e.g. a long poll
         FetchContext next = c.newContext(V12, id, 2, List.of(), List.of(), NO_NAMES);
@@ -169,7 +170,7 @@ class FetchSessionCacheTest {
 
     @Test
     void forgettingEveryPartitionClosesTheSessionAndAnswersSessionless() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 1));
         FetchContext ctx = c.newContext(V12, id, 1, List.of(), List.of(Key.of(false, Uuid.ZERO_UUID, "a", 0)), NO_NAMES);
         assertThat(ctx).isInstanceOf(FetchContext.Sessionless.class);
@@ -179,7 +180,7 @@ class FetchSessionCacheTest {
 
     @Test
     void partitionThatReturnedRecordsMovesToTheEndOfTheReadOrder() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         int id = full(c, V12, 0, partitions("a", 3));
         FetchContext ctx = c.newContext(V12, id, 1, List.of(), List.of(), NO_NAMES);
         LinkedHashMap<Key, FetchContext.Update> u = updates(ctx.toRead(), 0);
@@ -191,7 +192,7 @@ class FetchSessionCacheTest {
 
     @Test
     void topicIdSessionResolvesANameThatAppearsLater() {
-        FetchSessionCache c = cache(1000, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache c = cache(1000, 120_000, Limits.FETCH_SESSION_SHARDS);
         Uuid topicId = Uuid.randomUuid();
         Key k = Key.of(true, topicId, null, 0);
         Wanted w = new Wanted(k, topicId, null, 0, 0, -1, 100, -1, -1);
@@ -252,11 +253,11 @@ class FetchSessionCacheTest {
 
     @Test
     void slotsAreSplitOverShardsAsInKafka() {
-        FetchSessionCache seven = cache(7, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache seven = cache(7, 120_000, Limits.FETCH_SESSION_SHARDS);
         assertThat(full(seven, V12, 0, partitions("a", 1))).as("7 / 8 = 0 slots per shard").isZero();
-        FetchSessionCache off = cache(0, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache off = cache(0, 120_000, Limits.FETCH_SESSION_SHARDS);
         assertThat(full(off, V12, 0, partitions("a", 1))).isZero();
-        FetchSessionCache eight = cache(8, 120_000, FetchSessionCache.SHARDS);
+        FetchSessionCache eight = cache(8, 120_000, Limits.FETCH_SESSION_SHARDS);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < 9; i++) ids.add(full(eight, V12, 0, partitions("t" + i, 1)));
         assertThat(ids.subList(0, 8)).allMatch(id -> id > 0);

@@ -3,6 +3,7 @@ package io.ledgerline.broker.fetch;
 import io.ledgerline.broker.Broker;
 import io.ledgerline.broker.testkit.RawClient;
 import io.ledgerline.broker.testkit.TestBroker;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.Seeded;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -170,7 +171,7 @@ class FetchSessionModelTest {
                 hw.put(t.getKey(), new long[t.getValue()]);
             }
             noSuchId = new Uuid(rnd.nextLong(), rnd.nextLong());
-            for (int i = 0; i < FetchSessionCache.SHARDS; i++) shards.add(new ArrayList<>());
+            for (int i = 0; i < Limits.FETCH_SESSION_SHARDS; i++) shards.add(new ArrayList<>());
             // under cache pressure, more consumers than slots
             int n = 1 + rnd.nextInt(slots > 0 && slots <= 24 ? slots + 8 : 8);
             for (int i = 0; i < n; i++) clients.add(new Client((short) (7 + rnd.nextInt(LATEST - 7 + 1))));
@@ -397,7 +398,7 @@ class FetchSessionModelTest {
                 Map<PKey, Truth> all = new LinkedHashMap<>();
                 named.forEach((k, o) -> all.put(k, truth(k, o, byId)));
                 if (epoch == -1) return new Expected(Errors.NONE, false, 0, all);
-                int shard = nextShard++ % FetchSessionCache.SHARDS;
+                int shard = nextShard++ % Limits.FETCH_SESSION_SHARDS;
                 pendingShard = shard;
                 return new Expected(Errors.NONE, admits(shard, named.size(), now), 0, all);
             }
@@ -438,7 +439,7 @@ class FetchSessionModelTest {
         /** Whether {@code shard} takes a new session of {@code size} partitions now, evicting one if it must. */
         boolean admits(int shard, int size, long now) {
             List<MSession> in = shards.get(shard);
-            if (in.size() < slots / FetchSessionCache.SHARDS) return true;
+            if (in.size() < slots / Limits.FETCH_SESSION_SHARDS) return true;
             MSession lru = null;
             for (MSession s : in) {
                 if (lru == null || s.lastUsedMs < lru.lastUsedMs || s.lastUsedMs == lru.lastUsedMs && s.id < lru.id) lru = s;
@@ -470,7 +471,7 @@ class FetchSessionModelTest {
             s.sizeAtLastUse = s.parts.size();
             s.oldAtLastUse = false;
             shards.get(pendingShard).add(s);
-            assertThat(shards.get(pendingShard).size()).isLessThanOrEqualTo(Math.max(1, slots / FetchSessionCache.SHARDS));
+            assertThat(shards.get(pendingShard).size()).isLessThanOrEqualTo(Math.max(1, slots / Limits.FETCH_SESSION_SHARDS));
         }
 
         MSession find(int id) {

@@ -191,7 +191,7 @@ class BatchInspectorTest {
                 case FIND_COORDINATOR -> new FindCoordinatorHandler(cluster);
                 default -> e.handler();
             };
-            table.register(e.key(), h, e.minVersion(), e.maxVersion());
+            table.register(e.key(), h, e.minVersion(), e.maxVersion(), e.blocking());
         }
         server = new KafkaServer(KafkaServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 broker.config().intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),

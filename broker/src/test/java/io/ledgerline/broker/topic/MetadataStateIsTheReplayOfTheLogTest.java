@@ -2,6 +2,7 @@ package io.ledgerline.broker.topic;
 
 import io.ledgerline.broker.coordinator.LocalInternalLog;
 import io.ledgerline.broker.produce.ProducerIdManager;
+import io.ledgerline.log.Limits;
 import io.ledgerline.log.LogConfig;
 import io.ledgerline.log.LogManager;
 import io.ledgerline.log.PartitionLog;
@@ -222,7 +223,7 @@ class MetadataStateIsTheReplayOfTheLogTest {
         Map<String, String> m = new TreeMap<>();
         if (random.nextBoolean()) m.put(LogConfig.RETENTION_MS, Long.toString(1000L * (1 + random.nextInt(100_000))));
         if (random.nextBoolean()) m.put(LogConfig.CLEANUP_POLICY, List.of("delete", "compact", "compact,delete").get(random.nextInt(3)));
-        if (random.nextInt(3) == 0) m.put(LogConfig.SEGMENT_BYTES, Integer.toString(LogConfig.SEGMENT_BYTES_MIN * (1 + random.nextInt(8))));
+        if (random.nextInt(3) == 0) m.put(LogConfig.SEGMENT_BYTES, Integer.toString(Limits.SEGMENT_BYTES_MIN * (1 + random.nextInt(8))));
         if (random.nextInt(8) == 0) m.put(LogConfig.MAX_MESSAGE_BYTES, "not-a-number"); // refused, nothing written
         return m;
     }
