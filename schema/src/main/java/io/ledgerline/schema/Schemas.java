@@ -1,6 +1,7 @@
 package io.ledgerline.schema;
 
 import io.ledgerline.schema.json.JsonSchemaFormat;
+import io.ledgerline.schema.protobuf.ProtobufFormat;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ public final class Schemas {
     static {
         FORMATS.put(SchemaType.AVRO, AvroFormat.INSTANCE);
         FORMATS.put(SchemaType.JSON, JsonSchemaFormat.INSTANCE);
+        FORMATS.put(SchemaType.PROTOBUF, ProtobufFormat.INSTANCE);
     }
 
     private Schemas() {
