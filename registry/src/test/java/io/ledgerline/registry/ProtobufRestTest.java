@@ -111,4 +111,65 @@ class ProtobufRestTest extends RegistryOverHttp {
             assertThat(PayloadValidator.validate(ByteBuffer.wrap(bad), i -> restarted.schemaById(i).orElse(null))).isPresent();
         }
     }
+
+    static final String MONEY = "syntax = \"proto3\";\npackage common;\n\nmessage Money {\n  int64 cents = 1;\n}\n";
+    static final String ORDER_WITH_MONEY = "syntax = \"proto3\"; package shop; import \"common/money.proto\";"
+            + " message Order { string id = 1; common.Money total = 2; }";
+
+    static String withReferences(String schema, String references) {
+        String body = schemaBody(schema, "PROTOBUF");
+        return body.substring(0, body.length() - 1) + ",\"references\":" + references + "}";
+    }
+
+    @Test
+    void anImportResolvesThroughAReferenceAndTheReferencedVersionKnowsItsUsers() throws Exception {
+        int moneyId = registerProto("money", MONEY);
+        String refs = "[{\"name\":\"common/money.proto\",\"subject\":\"money\",\"version\":1}]";
+        RestClient.Answer registered = rest.post("/subjects/orders-value/versions", withReferences(ORDER_WITH_MONEY, refs));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(200);
+        int orderId = registered.json().get("id").asInt();
+        assertThat(orderId).isNotEqualTo(moneyId);
+        assertThat(rest.post("/subjects/orders-value/versions", withReferences(ORDER_WITH_MONEY, refs)).json().get("id").asInt())
+                .as("registered again: the same id").isEqualTo(orderId);
+
+        RestClient.Answer version = rest.get("/subjects/orders-value/versions/1");
+        assertThat(version.json().get("references").get(0).get("subject").asText()).isEqualTo("money");
+        assertThat(version.json().get("references").get(0).get("name").asText()).isEqualTo("common/money.proto");
+        assertThat(rest.get("/schemas/ids/" + orderId).json().get("references").get(0).get("version").asInt()).isEqualTo(1);
+        assertThat(rest.get("/subjects/money/versions/1/referencedby").body()).isEqualTo("[" + orderId + "]");
+        assertThat(rest.get("/subjects/orders-value/versions/1/referencedby").body()).isEqualTo("[]");
+        RestClient.Answer found = rest.post("/subjects/orders-value", withReferences(ORDER_WITH_MONEY, refs));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertError(rest.post("/subjects/orders-value", schemaBody(ORDER_WITH_MONEY, "PROTOBUF")), 422, 42201);
+
+        // Confluent: a referenced version cannot be deleted.
+        assertError(rest.delete("/subjects/money/versions/1"), 422, 42206);
+        assertError(rest.delete("/subjects/money"), 422, 42206);
+
+        // The referenced type is part of the payload's schema: Order{id "x", total{cents 5}}.
+        byte[] good = {0, 0, 0, 0, (byte) orderId, 0, 0x0a, 0x01, 'x', 0x12, 0x02, 0x08, 0x05};
+        byte[] bad = {0, 0, 0, 0, (byte) orderId, 0, 0x0a, 0x01, 'x', 0x12, 0x03, 0x0a, 0x01, 'z'};
+        assertThat(PayloadValidator.validate(ByteBuffer.wrap(good), i -> registry.schemaById(i).orElse(null))).isEmpty();
+        assertThat(PayloadValidator.validate(ByteBuffer.wrap(bad), i -> registry.schemaById(i).orElse(null))).get()
+                .extracting(PayloadValidator.Failure::message).asString().contains("Order.total.cents");
+        try (Registry restarted = Registry.start(log.copy())) {
+            assertThat(restarted.digest()).isEqualTo(registry.digest());
+            assertThat(PayloadValidator.validate(ByteBuffer.wrap(good), i -> restarted.schemaById(i).orElse(null))).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingReferenceOrAnUnresolvedImportIs42201() {
+        registerProto("money", MONEY);
+        RestClient.Answer missing = rest.post("/subjects/o/versions", withReferences(ORDER_WITH_MONEY,
+                "[{\"name\":\"common/money.proto\",\"subject\":\"money\",\"version\":7}]"));
+        assertError(missing, 422, 42201);
+        assertThat(missing.json().get("message").asText()).contains("version 7 of subject money");
+        RestClient.Answer unresolved = rest.post("/subjects/o/versions", schemaBody(ORDER_WITH_MONEY, "PROTOBUF"));
+        assertError(unresolved, 422, 42201);
+        assertThat(unresolved.json().get("message").asText()).contains("common/money.proto");
+        assertError(rest.post("/subjects/o/versions", withReferences(ORDER_WITH_MONEY, "[{\"name\":1}]")), 422, 42201);
+        assertError(rest.post("/subjects/o/versions", withReferences(ORDER_WITH_MONEY, "{}")), 422, 42201);
+        assertThat(rest.get("/subjects").body()).isEqualTo("[\"money\"]");
+    }
 }

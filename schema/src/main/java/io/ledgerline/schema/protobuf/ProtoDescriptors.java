@@ -81,25 +81,39 @@ final class ProtoDescriptors {
     private ProtoDescriptors() {
     }
 
-    /** The file linked against its imports; the name is the one Confluent gives a schema without one. */
-    static FileDescriptor link(ProtoFileElement file) throws InvalidSchemaException {
+    /**
+     * The file linked against its imports: a well-known type, or the file a schema reference of that name names
+     * ({@code references}, by reference name, each already linked).
+     */
+    static FileDescriptor link(ProtoFileElement file, Map<String, FileDescriptor> references) throws InvalidSchemaException {
         FileDescriptorProto proto = toProto(file);
         try {
-            return FileDescriptor.buildFrom(proto, dependencies(proto.getDependencyList()));
+            return FileDescriptor.buildFrom(proto, dependencies(proto.getDependencyList(), references));
         } catch (DescriptorValidationException e) {
             throw new InvalidSchemaException(e.getMessage(), e);
         }
     }
 
-    static FileDescriptor[] dependencies(List<String> imports) throws InvalidSchemaException {
+    static FileDescriptor[] dependencies(List<String> imports, Map<String, FileDescriptor> references)
+            throws InvalidSchemaException {
         List<FileDescriptor> dependencies = new ArrayList<>();
         for (String name : imports) {
             FileDescriptor known = WELL_KNOWN.get(name);
-            if (known == null) {
-                throw new InvalidSchemaException("import \"" + name + "\" cannot be resolved: only the well-known types"
-                        + " (google/protobuf/*.proto) can be imported; schema references are not supported yet");
+            FileDescriptor referenced = references.get(name);
+            if (known == null && referenced == null) {
+                throw new InvalidSchemaException("import \"" + name + "\" cannot be resolved: it is neither a well-known"
+                        + " type (google/protobuf/*.proto) nor the name of one of the schema's references");
             }
-            dependencies.add(known);
+            if (referenced != null) {
+                try {
+                    // The referenced schema under the file name the import uses, with its own imports.
+                    referenced = FileDescriptor.buildFrom(referenced.toProto().toBuilder().setName(name).build(),
+                            referenced.getDependencies().toArray(FileDescriptor[]::new));
+                } catch (DescriptorValidationException e) {
+                    throw new InvalidSchemaException("the reference " + name + ": " + e.getMessage(), e);
+                }
+            }
+            dependencies.add(referenced != null ? referenced : known);
         }
         return dependencies.toArray(FileDescriptor[]::new);
     }

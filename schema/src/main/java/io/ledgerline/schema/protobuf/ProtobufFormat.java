@@ -18,8 +18,10 @@ import io.ledgerline.schema.SchemaType;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -80,6 +82,21 @@ public final class ProtobufFormat implements SchemaFormat {
 
     @Override
     public ParsedSchema parse(String text, boolean normalize) throws InvalidSchemaException {
+        return parse(text, normalize, Map.of());
+    }
+
+    /** With references: an {@code import} may name a reference, whose schema must be a Protobuf one. */
+    @Override
+    public ParsedSchema parse(String text, boolean normalize, Map<String, ParsedSchema> references)
+            throws InvalidSchemaException {
+        Map<String, FileDescriptor> files = new HashMap<>();
+        for (Map.Entry<String, ParsedSchema> reference : references.entrySet()) {
+            if (reference.getValue().type() != SchemaType.PROTOBUF) {
+                throw new InvalidSchemaException("Invalid Protobuf schema: the reference " + reference.getKey()
+                        + " is a " + reference.getValue().type() + " schema, not a Protobuf one");
+            }
+            files.put(reference.getKey(), reference.getValue().model(Model.class).descriptor());
+        }
         ProtoFileElement file;
         try {
             file = ProtoParser.Companion.parse(LOCATION, text);
@@ -96,7 +113,7 @@ public final class ProtobufFormat implements SchemaFormat {
         }
         FileDescriptor descriptor;
         try {
-            descriptor = ProtoDescriptors.link(file);
+            descriptor = ProtoDescriptors.link(file, files);
         } catch (InvalidSchemaException e) {
             throw new InvalidSchemaException("Invalid Protobuf schema: " + e.getMessage(), e);
         }

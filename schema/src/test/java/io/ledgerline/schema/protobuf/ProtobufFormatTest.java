@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -166,6 +167,20 @@ class ProtobufFormatTest {
                 + " message E { google.protobuf.Timestamp at = 1; }");
         assertThat(message(schema, "E").findFieldByName("at").getMessageType().getFullName())
                 .isEqualTo("google.protobuf.Timestamp");
+    }
+
+    @Test
+    void anImportNamesASchemaReference() throws Exception {
+        ParsedSchema money = proto("syntax = \"proto3\"; package common; message Money { int64 cents = 1; }");
+        String order = "syntax = \"proto3\"; package shop; import \"common/money.proto\"; message Order { common.Money total = 1; }";
+        ParsedSchema parsed = Schemas.parse(SchemaType.PROTOBUF, order, false, Map.of("common/money.proto", money));
+        assertThat(message(parsed, "Order").findFieldByName("total").getMessageType().getFullName()).isEqualTo("common.Money");
+        assertThat(Schemas.parse(SchemaType.PROTOBUF, order, true, Map.of("common/money.proto", money)).canonical())
+                .contains("import \"common/money.proto\";").contains(".common.Money total = 1;");
+        assertThatThrownBy(() -> proto(order)).isInstanceOf(InvalidSchemaException.class)
+                .hasMessageContaining("common/money.proto").hasMessageContaining("references");
+        assertThatThrownBy(() -> Schemas.parse(SchemaType.AVRO, "\"string\"", false, Map.of("x", money)))
+                .isInstanceOf(InvalidSchemaException.class).hasMessageContaining("not supported for AVRO");
     }
 
     static byte[] wire(int id, byte[] indexes, byte[] message) {
