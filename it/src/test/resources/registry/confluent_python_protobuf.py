@@ -75,6 +75,18 @@ step("order decoded", lambda: ProtobufDeserializer(Order)(order_bytes, Serializa
 step("subjects", lambda: sorted(client.get_subjects()))
 step("schema type", lambda: client.get_latest_version("orders-value").schema.schema_type)
 BREAKING = 'syntax = "proto3";\npackage shop;\nmessage Order {\n  int64 id = 1;\n}\n'
+money_file = descriptor_pb2.FileDescriptorProto(name="common/money.proto", package="common", syntax="proto3")
+field(money_file.message_type.add(name="Money"), "cents", 1, F.TYPE_INT64)
+invoice_file = descriptor_pb2.FileDescriptorProto(name="shop/invoice.proto", package="shop", syntax="proto3",
+                                                  dependency=["common/money.proto"])
+invoice_message = invoice_file.message_type.add(name="Invoice")
+field(invoice_message, "total", 1, F.TYPE_MESSAGE, type_name=".common.Money")
+with_deps = message_factory.GetMessages([money_file, invoice_file])
+Invoice, Money = with_deps["shop.Invoice"], with_deps["common.Money"]
+invoice_bytes = serialize(Invoice, Invoice(total=Money(cents=990)), "invoices")
+step("invoice bytes", lambda: invoice_bytes.hex())
+step("invoice references", lambda: [(r["name"], r["subject"], r["version"]) for r in
+                                    client.get_latest_version("invoices-value").schema.references])
 step("register breaking", lambda: client.register_schema("orders-value", Schema(BREAKING, "PROTOBUF")))
 step("compatible breaking", lambda: client.test_compatibility("orders-value", Schema(BREAKING, "PROTOBUF")))
 step("invalid", lambda: client.register_schema("bad-value", Schema("message {", "PROTOBUF")))

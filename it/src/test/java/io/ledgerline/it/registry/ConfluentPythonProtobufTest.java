@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * installs both) register a Protobuf file through the registry as a base64 {@code FileDescriptorProto}, encode
  * a top-level message (the [0] shortcut), a second one and a nested one (message indexes in 1.7's unsigned
  * encoding) and decode them again; the bytes they wrote pass {@link PayloadValidator} against the registered
- * schema and a truncated copy fails; a breaking evolution is 409/40901 and an invalid schema 422/42201.
+ * schema and a truncated copy fails; a file importing another is registered with the import as a schema
+ * reference (the serializer registers the imported file first) and its bytes validate too; a breaking evolution is 409/40901 and an invalid schema 422/42201.
  */
 class ConfluentPythonProtobufTest extends SharedBrokerTest {
     @Test
@@ -35,13 +36,14 @@ class ConfluentPythonProtobufTest extends SharedBrokerTest {
             Map<String, String> steps = run("http://127.0.0.1:" + server.port());
             assertThat(steps).containsEntry("order decoded", "X-1")
                     .containsEntry("subjects", "['lines-value', 'orders-value', 'refunds-value']")
+                    .containsEntry("invoice references", "[('common/money.proto', 'common/money.proto', 1)]")
                     .containsEntry("schema type", "PROTOBUF")
                     .containsEntry("register breaking", "error 409 40901")
                     .containsEntry("compatible breaking", "False")
                     .containsEntry("invalid", "error 422 42201");
             assertThat(registry.schemaById(Integer.parseInt(steps.get("order id")))).get().satisfies(s ->
                     assertThat(s.canonical()).contains("message Order").contains("repeated .shop.Order.Line lines = 2;"));
-            for (String step : List.of("order bytes", "refund bytes", "line bytes")) {
+            for (String step : List.of("order bytes", "refund bytes", "line bytes", "invoice bytes")) {
                 byte[] bytes = HexFormat.of().parseHex(steps.get(step));
                 assertThat(PayloadValidator.validate(ByteBuffer.wrap(bytes), id -> registry.schemaById(id).orElse(null)))
                         .as(step).isEmpty();
