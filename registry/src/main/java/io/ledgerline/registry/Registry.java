@@ -9,11 +9,13 @@ import io.ledgerline.schema.Compatibility;
 import io.ledgerline.schema.CompatibilityLevel;
 import io.ledgerline.schema.InvalidSchemaException;
 import io.ledgerline.schema.ParsedSchema;
+import io.ledgerline.schema.Reference;
 import io.ledgerline.schema.SchemaType;
 import io.ledgerline.schema.Schemas;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -68,13 +70,14 @@ public final class Registry implements AutoCloseable {
 
     // ---- results ----
 
-    public record SubjectVersion(String subject, int version, int id, SchemaType type, String schema) {
+    public record SubjectVersion(String subject, int version, int id, SchemaType type, String schema,
+                                 List<Reference> references) {
         static SubjectVersion of(Version v) {
-            return new SubjectVersion(v.subject(), v.version(), v.id(), v.type(), v.schema());
+            return new SubjectVersion(v.subject(), v.version(), v.id(), v.type(), v.schema(), v.references());
         }
     }
 
-    public record IdSchema(int id, SchemaType type, String schema) {
+    public record IdSchema(int id, SchemaType type, String schema, List<Reference> references) {
     }
 
     public record CompatibilityResult(boolean compatible, List<String> messages) {
@@ -82,11 +85,17 @@ public final class Registry implements AutoCloseable {
 
     // ---- schemas ----
 
-    static ParsedSchema parse(String type, String text, boolean normalize) throws RegistryException {
+    /** Parses a request's schema with the schemas its references name; 42201 if one names no version. */
+    ParsedSchema parse(String type, String text, boolean normalize, List<Reference> references) throws RegistryException {
         SchemaType schemaType = SchemaType.named(type)
                 .orElseThrow(() -> RegistryException.invalidSchema("Invalid schema type " + type));
+        List<String> missing = new ArrayList<>();
+        Map<String, ParsedSchema> referenced = read(s -> s.referenced(references, missing));
+        if (!missing.isEmpty()) {
+            throw RegistryException.invalidSchema("Invalid schema: " + String.join("; ", missing));
+        }
         try {
-            return Schemas.parse(schemaType, text, normalize);
+            return Schemas.parse(schemaType, text, normalize, referenced);
         } catch (InvalidSchemaException e) {
             throw RegistryException.invalidSchema(e.getMessage());
         }
@@ -98,7 +107,13 @@ public final class Registry implements AutoCloseable {
      * compatibility check against the subject's live versions.
      */
     public int register(String subject, String type, String text, boolean normalize) throws RegistryException, StoreException {
-        return register(subject, type, text, normalize, null, null);
+        return register(subject, type, text, normalize, null, null, List.of());
+    }
+
+    /** Registers, as below, without references. */
+    public int register(String subject, String type, String text, boolean normalize, Integer importId,
+                        Integer importVersion) throws RegistryException, StoreException {
+        return register(subject, type, text, normalize, importId, importVersion, List.of());
     }
 
     /**
@@ -106,8 +121,8 @@ public final class Registry implements AutoCloseable {
      * schema keeps the id (and version) it had in the registry it comes from, without a compatibility check.
      */
     public int register(String subject, String type, String text, boolean normalize, Integer importId,
-                        Integer importVersion) throws RegistryException, StoreException {
-        ParsedSchema schema = parse(type, text, normalize);
+                        Integer importVersion, List<Reference> references) throws RegistryException, StoreException {
+        ParsedSchema schema = parse(type, text, normalize, references);
         writeLock.lock();
         try {
             log.catchUp();
@@ -115,7 +130,7 @@ public final class Registry implements AutoCloseable {
             synchronized (state) {
                 List<Version> live = state.versions(subject, false);
                 for (Version v : live) {
-                    if (v.type() == schema.type() && sameSchema(v.id(), schema)
+                    if (v.type() == schema.type() && sameSchema(v.id(), schema, references)
                             && (importId == null || importId == v.id())) {
                         return v.id();
                     }
@@ -134,7 +149,7 @@ public final class Registry implements AutoCloseable {
                 int version = all.isEmpty() ? 1 : all.lastKey() + 1;
                 int id;
                 if (importId != null) {
-                    id = importedId(schema, importId);
+                    id = importedId(schema, references, importId);
                     if (importVersion != null) {
                         if (importVersion < 1 || all.containsKey(importVersion)) {
                             throw RegistryException.notPermitted("version " + importVersion + " of subject " + subject
@@ -148,9 +163,10 @@ public final class Registry implements AutoCloseable {
                         throw new RegistryException(409, RegistryException.INCOMPATIBLE_SCHEMA, "Schema being registered is"
                                 + " incompatible with an earlier schema for subject \"" + subject + "\", details: " + messages);
                     }
-                    id = state.idOf(schema.type(), schema.canonical()).orElse(state.nextId());
+                    id = state.idOf(schema.type(), schema.canonical(), references).orElse(state.nextId());
                 }
-                record = new SchemasRecord.SchemaVersion(subject, version, id, schema.type(), schema.canonical(), false);
+                record = new SchemasRecord.SchemaVersion(subject, version, id, schema.type(), schema.canonical(), false,
+                        references);
             }
             log.append(List.of(record));
             synchronized (state) {
@@ -164,12 +180,12 @@ public final class Registry implements AutoCloseable {
     }
 
     /** An imported id must be free or already name this schema; the schema must not have another id. */
-    private int importedId(ParsedSchema schema, int importId) throws RegistryException {
+    private int importedId(ParsedSchema schema, List<Reference> references, int importId) throws RegistryException {
         if (importId < 1) {
             throw new RegistryException(422, RegistryException.ID_DOES_NOT_MATCH, "an imported id must be 1 or more, not "
                     + importId);
         }
-        Optional<Integer> known = state.idOf(schema.type(), schema.canonical());
+        Optional<Integer> known = state.idOf(schema.type(), schema.canonical(), references);
         if (known.isPresent() && known.get() != importId) {
             throw new RegistryException(422, RegistryException.ID_DOES_NOT_MATCH, "Schema already registered with id "
                     + known.get() + " instead of input id " + importId);
@@ -182,8 +198,8 @@ public final class Registry implements AutoCloseable {
     }
 
     /** Whether the schema of {@code id} is {@code schema}, comparing canonical texts (the stored text may be foreign). */
-    private boolean sameSchema(int id, ParsedSchema schema) {
-        return state.idOf(schema.type(), schema.canonical()).map(known -> known == id).orElse(false);
+    private boolean sameSchema(int id, ParsedSchema schema, List<Reference> references) {
+        return state.idOf(schema.type(), schema.canonical(), references).map(known -> known == id).orElse(false);
     }
 
     private List<ParsedSchema> parsedAll(List<Version> versions) throws RegistryException {
@@ -199,14 +215,20 @@ public final class Registry implements AutoCloseable {
     /** The live (or, with {@code deleted}, any) version of {@code subject} holding this schema. */
     public SubjectVersion lookup(String subject, String type, String text, boolean normalize, boolean deleted)
             throws RegistryException {
-        ParsedSchema schema = parse(type, text, normalize);
+        return lookup(subject, type, text, normalize, deleted, List.of());
+    }
+
+    /** The version holding this schema with these references. */
+    public SubjectVersion lookup(String subject, String type, String text, boolean normalize, boolean deleted,
+                                 List<Reference> references) throws RegistryException {
+        ParsedSchema schema = parse(type, text, normalize, references);
         synchronized (state) {
             List<Version> versions = state.versions(subject, deleted);
             if (versions.isEmpty()) {
                 throw RegistryException.subjectNotFound(subject);
             }
             for (Version v : versions) {
-                if (v.type() == schema.type() && sameSchema(v.id(), schema)) {
+                if (v.type() == schema.type() && sameSchema(v.id(), schema, references)) {
                     return SubjectVersion.of(v);
                 }
             }
@@ -284,6 +306,15 @@ public final class Registry implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The ids of the schemas that reference version {@code version} of {@code subject} (Confluent's
+     * {@code referencedby}); 40401, 40402, 42202 as for reading the version.
+     */
+    public List<Integer> referencedBy(String subject, String version, boolean deleted) throws RegistryException {
+        SubjectVersion v = version(subject, version, deleted);
+        return read(s -> s.referencedBy(v.subject(), v.version()));
+    }
+
     /** Soft-deletes a version, or with {@code permanent} removes a soft-deleted one; returns its number. */
     public int deleteVersion(String subject, String version, boolean permanent) throws RegistryException, StoreException {
         int v = parseVersion(version);
@@ -303,13 +334,19 @@ public final class Registry implements AutoCloseable {
                 if (state.modeFor(subject) == RegistryState.Mode.READONLY) {
                     throw RegistryException.readOnly(subject);
                 }
+                List<Integer> referencing = state.referencedBy(subject, target.version());
+                if (!referencing.isEmpty()) {
+                    // Confluent: a version other schemas reference cannot be deleted, soft or hard.
+                    throw new RegistryException(422, RegistryException.REFERENCE_EXISTS, "One or more references exist"
+                            + " to the schema {subject=" + subject + ",version=" + target.version() + "}.");
+                }
                 if (permanent && !target.deleted()) {
                     throw new RegistryException(404, RegistryException.VERSION_NOT_SOFT_DELETED, "Subject '" + subject
                             + "' Version " + target.version() + " was not deleted first before being permanently deleted");
                 }
                 record = permanent ? new SchemasRecord.SchemaTombstone(subject, target.version())
                         : new SchemasRecord.SchemaVersion(subject, target.version(), target.id(), target.type(),
-                        target.schema(), true);
+                        target.schema(), true, target.references());
             }
             List<SchemasRecord> records = new ArrayList<>(List.of(record));
             if (permanent && read(s -> s.versionsOf(subject).size()) == 1) {
@@ -353,6 +390,12 @@ public final class Registry implements AutoCloseable {
                 if (state.modeFor(subject) == RegistryState.Mode.READONLY) {
                     throw RegistryException.readOnly(subject);
                 }
+                for (Version v : all) {
+                    if (!state.referencedBy(subject, v.version()).isEmpty()) {
+                        throw new RegistryException(422, RegistryException.REFERENCE_EXISTS, "One or more references"
+                                + " exist to the schema {subject=" + subject + ",version=" + v.version() + "}.");
+                    }
+                }
                 if (!permanent) {
                     live.forEach(v -> deleted.add(v.version()));
                     records.add(new SchemasRecord.DeleteSubject(subject, live.get(live.size() - 1).version()));
@@ -380,7 +423,7 @@ public final class Registry implements AutoCloseable {
     // ---- ids ----
 
     public IdSchema schema(int id) throws RegistryException {
-        return read(s -> s.id(id)).map(e -> new IdSchema(e.id(), e.type(), e.schema()))
+        return read(s -> s.id(id)).map(e -> new IdSchema(e.id(), e.type(), e.schema(), e.references()))
                 .orElseThrow(() -> RegistryException.schemaNotFound(id));
     }
 
@@ -459,8 +502,14 @@ public final class Registry implements AutoCloseable {
      */
     public CompatibilityResult checkCompatibility(String subject, String version, String type, String text,
                                                   boolean normalize) throws RegistryException {
+        return checkCompatibility(subject, version, type, text, normalize, List.of());
+    }
+
+    /** The compatibility check, as above, of a schema with references. */
+    public CompatibilityResult checkCompatibility(String subject, String version, String type, String text,
+                                                  boolean normalize, List<Reference> references) throws RegistryException {
         int v = parseVersion(version);
-        ParsedSchema schema = parse(type, text, normalize);
+        ParsedSchema schema = parse(type, text, normalize, references);
         synchronized (state) {
             List<Version> live = state.versions(subject, false);
             if (live.isEmpty() && v == -1) {

@@ -20,6 +20,7 @@ public final class RegistryException extends Exception {
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
     public static final int INVALID_MODE = 42204;
     public static final int OPERATION_NOT_PERMITTED = 42205;
+    public static final int REFERENCE_EXISTS = 42206;
     public static final int ID_DOES_NOT_MATCH = 42207;
 
     private final int status;

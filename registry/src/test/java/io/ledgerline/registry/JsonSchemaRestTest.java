@@ -47,7 +47,7 @@ class JsonSchemaRestTest extends RegistryOverHttp {
         assertThat(found.status()).as(found.body()).isEqualTo(200);
         assertThat(found.json().get("id").asInt()).isEqualTo(id);
         assertError(rest.post("/subjects/people-value", schemaBody("\"string\"")), 404, 40403);
-        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"JSON\",\"AVRO\"]");
+        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
     }
 
     @Test

@@ -70,7 +70,7 @@ class RegistryRestTest extends RegistryOverHttp {
         assertThat(rest.get("/schemas/ids/2").json().get("schema").asText()).isEqualTo(V2);
         assertThat(rest.get("/subjects").body()).isEqualTo("[\"a-value\",\"b-value\",\"c-value\"]");
         assertThat(rest.get("/subjects?subjectPrefix=b").body()).isEqualTo("[\"b-value\"]");
-        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"JSON\",\"AVRO\"]");
+        assertThat(rest.get("/schemas/types").body()).isEqualTo("[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
     }
 
     @Test
@@ -205,7 +205,7 @@ class RegistryRestTest extends RegistryOverHttp {
         assertError(rest.post("/subjects/s/versions", "{}"), 422, 42201);
         assertError(rest.post("/subjects/s/versions", "{\"schema\":42}"), 422, 42201);
         assertError(rest.post("/subjects/s/versions", schemaBody(V1, "XML")), 422, 42201);
-        assertError(rest.post("/subjects/s/versions", schemaBody("syntax = \"proto3\";", "PROTOBUF")), 422, 42201);
+        assertError(rest.post("/subjects/s/versions", schemaBody("syntax = \"proto3\"; message A { int32 x = ; }", "PROTOBUF")), 422, 42201);
         assertError(rest.post("/subjects/s/versions", "{\"schema\":" + jsonString(V1)
                 + ",\"references\":[{\"name\":\"x\",\"subject\":\"y\",\"version\":1}]}"), 422, 42201);
         assertError(rest.post("/subjects/s", schemaBody("nope")), 422, 42201);

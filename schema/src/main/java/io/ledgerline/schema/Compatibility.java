@@ -32,6 +32,15 @@ public final class Compatibility {
     }
 
     /**
+     * One incompatibility in the shape Confluent's registry answers, so people who read Confluent's messages read
+     * these: {@code {errorType:'...', description:'...', additionalInfo:'...', compatibility:'BACKWARD'}}.
+     */
+    public static String message(String errorType, String description, String additionalInfo, Direction direction) {
+        return "{errorType:'" + errorType + "', description:'" + description + "', additionalInfo:'" + additionalInfo
+                + "', compatibility:'" + direction + "'}";
+    }
+
+    /**
      * The incompatibilities of {@code candidate} under {@code level}, empty when it is compatible.
      *
      * @param earlier the subject's live versions, oldest first; non-transitive levels use only the last

@@ -1,6 +1,7 @@
 package io.ledgerline.schema;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,19 @@ public interface SchemaFormat {
      * @throws InvalidSchemaException with the parser's message, answered as 422/42201
      */
     ParsedSchema parse(String text, boolean normalize) throws InvalidSchemaException;
+
+    /**
+     * Parses, as above, with the schemas the text's references name ({@code references} by reference name). A
+     * format without reference support refuses any reference.
+     */
+    default ParsedSchema parse(String text, boolean normalize, Map<String, ParsedSchema> references)
+            throws InvalidSchemaException {
+        if (!references.isEmpty()) {
+            throw new InvalidSchemaException("schema references are not supported for " + type()
+                    + " schemas by this registry yet (only for PROTOBUF)");
+        }
+        return parse(text, normalize);
+    }
 
     /**
      * Why {@code reader} cannot read every datum {@code writer} accepts; empty when it can. Both schemas are of

@@ -1,6 +1,7 @@
 package io.ledgerline.schema;
 
 import io.ledgerline.schema.json.JsonSchemaFormat;
+import io.ledgerline.schema.protobuf.ProtobufFormat;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ public final class Schemas {
     static {
         FORMATS.put(SchemaType.AVRO, AvroFormat.INSTANCE);
         FORMATS.put(SchemaType.JSON, JsonSchemaFormat.INSTANCE);
+        FORMATS.put(SchemaType.PROTOBUF, ProtobufFormat.INSTANCE);
     }
 
     private Schemas() {
@@ -28,6 +30,12 @@ public final class Schemas {
      * {@code normalize} (the registry's {@code normalize=true}) JSON object keys are sorted too.
      */
     public static ParsedSchema parse(SchemaType type, String text, boolean normalize) throws InvalidSchemaException {
+        return parse(type, text, normalize, Map.of());
+    }
+
+    /** Parses, as above, with the schemas its references name (by reference name). */
+    public static ParsedSchema parse(SchemaType type, String text, boolean normalize, Map<String, ParsedSchema> references)
+            throws InvalidSchemaException {
         SchemaFormat format = FORMATS.get(type);
         if (format == null) {
             throw new InvalidSchemaException("Schema type " + type + " is not supported by this registry yet "
@@ -36,6 +44,6 @@ public final class Schemas {
         if (text == null || text.isBlank()) {
             throw new InvalidSchemaException("Empty schema");
         }
-        return format.parse(text, normalize);
+        return format.parse(text, normalize, references);
     }
 }

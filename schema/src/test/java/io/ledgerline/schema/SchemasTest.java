@@ -58,9 +58,12 @@ class SchemasTest {
     }
 
     @Test
-    void typesNotBuiltYetAreRefusedSayingSo() {
-        assertThatThrownBy(() -> Schemas.parse(SchemaType.PROTOBUF, "syntax = \"proto3\";", false))
-                .isInstanceOf(InvalidSchemaException.class).hasMessageContaining("not supported");
+    void everyTypeOfTheApiIsSupportedAndABlankSchemaIsRefused() {
+        for (SchemaType type : SchemaType.values()) {
+            assertThat(type.supported()).as(type.name()).isTrue();
+            assertThatThrownBy(() -> Schemas.parse(type, " ", false)).isInstanceOf(InvalidSchemaException.class)
+                    .hasMessageContaining("Empty schema");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerline.registry.Registry;
 import io.ledgerline.registry.RegistryException;
 import io.ledgerline.registry.store.StoreException;
+import io.ledgerline.schema.Reference;
 import io.ledgerline.schema.SchemaType;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -173,16 +175,12 @@ public final class RegistryHttp {
     }
 
     /** The schema request body {@code {"schema": text, "schemaType": type, "references": [...]}}. */
-    private record SchemaRequest(String type, String schema, Integer id, Integer version) {
+    private record SchemaRequest(String type, String schema, Integer id, Integer version, List<Reference> references) {
     }
 
     private static SchemaRequest schemaRequest(RoutingContext ctx) throws BadRequest, RegistryException {
         JsonNode body = body(ctx);
-        JsonNode references = body.path("references");
-        if (references.isArray() && !references.isEmpty()) {
-            throw new RegistryException(422, RegistryException.INVALID_SCHEMA,
-                    "schema references are not supported by this registry yet (docs/registry.md)");
-        }
+        List<Reference> references = references(body.path("references"));
         JsonNode type = body.get("schemaType");
         if (type != null && !type.isNull() && !type.isTextual()) {
             throw new RegistryException(422, RegistryException.INVALID_SCHEMA, "schemaType must be a string");
@@ -196,7 +194,7 @@ public final class RegistryHttp {
                     "schema must be the schema's text as a JSON string, not " + schema.getNodeType());
         }
         return new SchemaRequest(type == null || type.isNull() ? null : type.asText(), schema.asText(),
-                optionalInt(body, "id"), optionalInt(body, "version"));
+                optionalInt(body, "id"), optionalInt(body, "version"), references);
     }
 
     /** An optional integer field of a request body (absent, null or negative = not given, as Confluent reads -1). */
@@ -211,12 +209,40 @@ public final class RegistryHttp {
         return node.asInt() < 0 ? null : node.asInt();
     }
 
+    /** {@code [{"name": n, "subject": s, "version": v}, ...]}; absent or null is none. */
+    private static List<Reference> references(JsonNode node) throws RegistryException {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new RegistryException(422, RegistryException.INVALID_SCHEMA, "references must be an array");
+        }
+        List<Reference> out = new ArrayList<>();
+        for (JsonNode r : node) {
+            if (!r.path("name").isTextual() || !r.path("subject").isTextual() || !r.path("version").canConvertToInt()) {
+                throw new RegistryException(422, RegistryException.INVALID_SCHEMA, "a reference needs a \"name\", a"
+                        + " \"subject\" and a \"version\": " + r);
+            }
+            out.add(new Reference(r.get("name").asText(), r.get("subject").asText(), r.get("version").asInt()));
+        }
+        return out;
+    }
+
     private static ObjectNode versionBody(Registry.SubjectVersion v) {
         ObjectNode node = JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
         if (v.type() != SchemaType.AVRO) {
             node.put("schemaType", v.type().name());
         }
-        return node.put("schema", v.schema());
+        node.put("schema", v.schema());
+        putReferences(node, v.references());
+        return node;
+    }
+
+    private static void putReferences(ObjectNode node, List<Reference> references) {
+        if (!references.isEmpty()) {
+            var array = node.putArray("references");
+            references.forEach(r -> array.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
+        }
     }
 
     // ---- handlers ----
@@ -234,14 +260,14 @@ public final class RegistryHttp {
     private void register(RoutingContext ctx) throws RegistryException, StoreException, BadRequest {
         SchemaRequest request = schemaRequest(ctx);
         int id = registry.register(ctx.pathParam("subject"), request.type(), request.schema(), flag(ctx, "normalize"),
-                request.id(), request.version());
+                request.id(), request.version(), request.references());
         ok(ctx, JSON.createObjectNode().put("id", id));
     }
 
     private void lookup(RoutingContext ctx) throws RegistryException, BadRequest {
         SchemaRequest request = schemaRequest(ctx);
         ok(ctx, versionBody(registry.lookup(ctx.pathParam("subject"), request.type(), request.schema(),
-                flag(ctx, "normalize"), flag(ctx, "deleted"))));
+                flag(ctx, "normalize"), flag(ctx, "deleted"), request.references())));
     }
 
     private void getVersion(RoutingContext ctx) throws RegistryException {
@@ -252,10 +278,9 @@ public final class RegistryHttp {
         ok(ctx, registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), flag(ctx, "deleted")).schema());
     }
 
-    /** No schema can reference another yet (references are refused), so a version that exists has none. */
+    /** The ids of the schemas that reference this version. */
     private void referencedBy(RoutingContext ctx) throws RegistryException {
-        registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), flag(ctx, "deleted"));
-        ok(ctx, List.of());
+        ok(ctx, registry.referencedBy(ctx.pathParam("subject"), ctx.pathParam("version"), flag(ctx, "deleted")));
     }
 
     private void deleteVersion(RoutingContext ctx) throws RegistryException, StoreException {
@@ -272,7 +297,9 @@ public final class RegistryHttp {
         if (schema.type() != SchemaType.AVRO) {
             node.put("schemaType", schema.type().name());
         }
-        ok(ctx, node.put("schema", schema.schema()));
+        node.put("schema", schema.schema());
+        putReferences(node, schema.references());
+        ok(ctx, node);
     }
 
     private void getByIdSchema(RoutingContext ctx) throws RegistryException {
@@ -309,14 +336,14 @@ public final class RegistryHttp {
     private void compatibility(RoutingContext ctx) throws RegistryException, BadRequest {
         SchemaRequest request = schemaRequest(ctx);
         answerCompatibility(ctx, registry.checkCompatibility(ctx.pathParam("subject"), ctx.pathParam("version"),
-                request.type(), request.schema(), flag(ctx, "normalize")));
+                request.type(), request.schema(), flag(ctx, "normalize"), request.references()));
     }
 
     /** {@code POST /compatibility/subjects/{s}/versions}: against the live versions (transitive or latest). */
     private void compatibilityAll(RoutingContext ctx) throws RegistryException, BadRequest {
         SchemaRequest request = schemaRequest(ctx);
         answerCompatibility(ctx, registry.checkCompatibility(ctx.pathParam("subject"), "latest",
-                request.type(), request.schema(), flag(ctx, "normalize")));
+                request.type(), request.schema(), flag(ctx, "normalize"), request.references()));
     }
 
     private void answerCompatibility(RoutingContext ctx, Registry.CompatibilityResult result) {

@@ -163,9 +163,8 @@ public final class JsonSchemaFormat implements SchemaFormat {
         for (JsonSchemaDiff.Difference difference : JsonSchemaDiff.compare(writer.model(Model.class).node(),
                 reader.model(Model.class).node())) {
             if (!difference.type().compatible) {
-                messages.add("{errorType:'" + difference.type() + "', description:'"
-                        + description(difference, direction.readerRole(), direction.writerRole())
-                        + "', additionalInfo:'" + difference.path() + "', compatibility:'" + direction + "'}");
+                messages.add(Compatibility.message(difference.type().name(),
+                        description(difference, direction.readerRole(), direction.writerRole()), difference.path(), direction));
             }
         }
         return messages;

@@ -3,6 +3,7 @@ package io.ledgerline.schema.state;
 import io.ledgerline.schema.CompatibilityLevel;
 import io.ledgerline.schema.InvalidSchemaException;
 import io.ledgerline.schema.ParsedSchema;
+import io.ledgerline.schema.Reference;
 import io.ledgerline.schema.SchemaType;
 import io.ledgerline.schema.Schemas;
 
@@ -44,12 +45,19 @@ public final class RegistryState {
     public enum Mode { READWRITE, READONLY, IMPORT }
 
     /** A version of a subject as stored. */
-    public record Version(String subject, int version, int id, SchemaType type, String schema, boolean deleted) {
+    public record Version(String subject, int version, int id, SchemaType type, String schema, boolean deleted,
+                          List<Reference> references) {
+        public Version {
+            references = List.copyOf(references);
+        }
     }
 
     /** The schema an id names, with the subject-versions that use it. */
-    public record IdEntry(int id, SchemaType type, String schema, SortedSet<String> usages) {
+    public record IdEntry(int id, SchemaType type, String schema, List<Reference> references, SortedSet<String> usages) {
     }
+
+    /** How deep references may nest when a schema is parsed: bounds a cycle a foreign topic could hold. */
+    static final int REFERENCE_DEPTH_MAX = 32;
 
     private final NavigableMap<String, NavigableMap<Integer, Version>> subjects = new TreeMap<>();
     private final Map<Integer, IdEntry> ids = new HashMap<>();
@@ -67,7 +75,7 @@ public final class RegistryState {
     /** Applies one record. Records this registry does not interpret are counted, never fatal. */
     public void replay(SchemasRecord record) {
         if (record instanceof SchemasRecord.SchemaVersion v) {
-            putVersion(new Version(v.subject(), v.version(), v.id(), v.type(), v.schema(), v.deleted()));
+            putVersion(new Version(v.subject(), v.version(), v.id(), v.type(), v.schema(), v.deleted(), v.references()));
         } else if (record instanceof SchemasRecord.SchemaTombstone t) {
             removeVersion(t.subject(), t.version());
         } else if (record instanceof SchemasRecord.Config c) {
@@ -100,7 +108,7 @@ public final class RegistryState {
             }
         } else if (record instanceof SchemasRecord.DeleteSubject d) {
             for (Version v : new ArrayList<>(versionsOf(d.subject()).headMap(d.version(), true).values())) {
-                putVersion(new Version(v.subject(), v.version(), v.id(), v.type(), v.schema(), true));
+                putVersion(new Version(v.subject(), v.version(), v.id(), v.type(), v.schema(), true, v.references()));
             }
         } else if (record instanceof SchemasRecord.ClearSubject c) {
             for (Version v : new ArrayList<>(versionsOf(c.subject()).headMap(c.version(), true).values())) {
@@ -118,8 +126,8 @@ public final class RegistryState {
         removeVersion(v.subject(), v.version());
         subjects.computeIfAbsent(v.subject(), s -> new TreeMap<>()).put(v.version(), v);
         IdEntry entry = ids.computeIfAbsent(v.id(), id -> {
-            idsByText.putIfAbsent(textKey(v.type(), canonicalOf(v.type(), v.schema())), id);
-            return new IdEntry(id, v.type(), v.schema(), new TreeSet<>());
+            idsByText.putIfAbsent(textKey(v.type(), canonicalOf(v.type(), v.schema()), v.references()), id);
+            return new IdEntry(id, v.type(), v.schema(), v.references(), new TreeSet<>());
         });
         entry.usages().add(usage(v.subject(), v.version()));
         maxId = Math.max(maxId, v.id());
@@ -148,11 +156,15 @@ public final class RegistryState {
         return subject + "\u0000" + String.format("%010d", version);
     }
 
-    private static String textKey(SchemaType type, String canonical) {
-        return type + "\u0000" + canonical;
+    /** One schema is its type, its text and its references (Confluent: the same text with other references is another schema). */
+    private static String textKey(SchemaType type, String canonical, List<Reference> references) {
+        return type + "\u0000" + canonical + "\u0000" + references;
     }
 
-    /** The canonical text of a stored schema: a topic written by another registry may format it otherwise. */
+    /**
+     * The canonical text of a stored schema: a topic written by another registry may format it otherwise. A
+     * schema with references may not parse alone; its stored text is then compared as it is.
+     */
     private static String canonicalOf(SchemaType type, String schema) {
         if (!type.supported()) {
             return schema;
@@ -196,11 +208,51 @@ public final class RegistryState {
      * {@code toString()} form, so a normalized text (keys sorted) finds the stored normalized text.
      */
     public Optional<Integer> idOf(SchemaType type, String canonical) {
-        return Optional.ofNullable(idsByText.get(textKey(type, canonicalOf(type, canonical))));
+        return idOf(type, canonical, List.of());
+    }
+
+    /** The id of a schema text with these references already registered somewhere. */
+    public Optional<Integer> idOf(SchemaType type, String canonical, List<Reference> references) {
+        Integer id = idsByText.get(textKey(type, canonical, references));
+        return id != null ? Optional.of(id)
+                : Optional.ofNullable(idsByText.get(textKey(type, canonicalOf(type, canonical), references)));
+    }
+
+    /**
+     * The parsed schemas a list of references names, by reference name; empty if one names no version (the
+     * message says which).
+     */
+    public Map<String, ParsedSchema> referenced(List<Reference> references, List<String> missing) {
+        return referenced(references, missing, 0);
+    }
+
+    private Map<String, ParsedSchema> referenced(List<Reference> references, List<String> missing, int depth) {
+        Map<String, ParsedSchema> out = new java.util.LinkedHashMap<>();
+        for (Reference r : references) {
+            Version v = versionsOf(r.subject()).get(r.version());
+            ParsedSchema schema = v == null || depth > REFERENCE_DEPTH_MAX ? null : parsed(v.id(), depth + 1).orElse(null);
+            if (schema == null) {
+                missing.add("the reference " + r.name() + " names version " + r.version() + " of subject " + r.subject()
+                        + (v == null ? ", which does not exist" : ", which does not parse"));
+            } else {
+                out.put(r.name(), schema);
+            }
+        }
+        return out;
+    }
+
+    /** The ids whose schemas reference version {@code version} of {@code subject}, in order (Confluent's referencedby). */
+    public List<Integer> referencedBy(String subject, int version) {
+        return new TreeMap<>(ids).values().stream().filter(e -> e.references().stream()
+                .anyMatch(r -> r.subject().equals(subject) && r.version() == version)).map(IdEntry::id).toList();
     }
 
     /** The parsed schema of an id (for compatibility checks and payload validation); empty if unknown. */
     public Optional<ParsedSchema> parsed(int id) {
+        return parsed(id, 0);
+    }
+
+    private Optional<ParsedSchema> parsed(int id, int depth) {
         IdEntry entry = ids.get(id);
         if (entry == null || !entry.type().supported()) {
             return Optional.empty();
@@ -208,7 +260,12 @@ public final class RegistryState {
         ParsedSchema schema = parsed.get(id);
         if (schema == null) {
             try {
-                schema = Schemas.parse(entry.type(), entry.schema(), false);
+                List<String> missing = new ArrayList<>();
+                Map<String, ParsedSchema> references = referenced(entry.references(), missing, depth);
+                if (!missing.isEmpty()) {
+                    return Optional.empty();
+                }
+                schema = Schemas.parse(entry.type(), entry.schema(), false, references);
             } catch (InvalidSchemaException e) {
                 return Optional.empty();
             }

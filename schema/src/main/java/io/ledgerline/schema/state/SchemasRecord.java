@@ -3,10 +3,13 @@ package io.ledgerline.schema.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerline.schema.Reference;
 import io.ledgerline.schema.SchemaType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One record of the {@code _schemas} topic, in Confluent Schema Registry's own key/value format, so a topic
@@ -14,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   keytype         key                                                      value (null = tombstone)
  *   SCHEMA          {"keytype":"SCHEMA","subject":s,"version":v,"magic":1}  {"subject","version","id","schema",
- *                                                                             "schemaType" (absent = AVRO),"deleted"}
+ *                                                                             "schemaType" (absent = AVRO),
+ *                                                                             "references" (absent = none:
+ *                                                                             [{"name","subject","version"}]),"deleted"}
  *   CONFIG          {"keytype":"CONFIG","subject":s|null,"magic":0}         {"compatibilityLevel":"FULL"}
  *   DELETE_SUBJECT  {"keytype":"DELETE_SUBJECT","subject":s,"magic":0}      {"subject":s,"version":v}: versions
  *                                                                            up to v are soft-deleted
@@ -30,8 +35,15 @@ public sealed interface SchemasRecord {
     ObjectMapper JSON = new ObjectMapper();
 
     /** A version of a subject, or (value null) the permanent delete of one. */
-    record SchemaVersion(String subject, int version, int id, SchemaType type, String schema, boolean deleted)
-            implements SchemasRecord {
+    record SchemaVersion(String subject, int version, int id, SchemaType type, String schema, boolean deleted,
+                         List<Reference> references) implements SchemasRecord {
+        public SchemaVersion {
+            references = List.copyOf(references);
+        }
+
+        public SchemaVersion(String subject, int version, int id, SchemaType type, String schema, boolean deleted) {
+            this(subject, version, id, type, schema, deleted, List.of());
+        }
     }
 
     record SchemaTombstone(String subject, int version) implements SchemasRecord {
@@ -71,7 +83,14 @@ public sealed interface SchemasRecord {
             if (s.type() != SchemaType.AVRO) {
                 value.put("schemaType", s.type().name());
             }
-            value.put("schema", s.schema()).put("deleted", s.deleted());
+            value.put("schema", s.schema());
+            if (!s.references().isEmpty()) {
+                var references = value.putArray("references");
+                for (Reference r : s.references()) {
+                    references.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version());
+                }
+            }
+            value.put("deleted", s.deleted());
         } else if (record instanceof SchemaTombstone t) {
             key.put("keytype", "SCHEMA").put("subject", t.subject()).put("version", t.version()).put("magic", 1);
             value = null;
@@ -131,8 +150,15 @@ public sealed interface SchemasRecord {
                     if (type.isEmpty() || !value.path("id").canConvertToInt() || !value.path("schema").isTextual()) {
                         return new Ignored("a SCHEMA value without id, schema or a known schemaType: " + value);
                     }
+                    List<Reference> references = new ArrayList<>();
+                    for (JsonNode r : value.path("references")) {
+                        if (!r.path("name").isTextual() || !r.path("subject").isTextual() || !r.path("version").canConvertToInt()) {
+                            return new Ignored("a SCHEMA value with a malformed reference: " + value);
+                        }
+                        references.add(new Reference(r.get("name").asText(), r.get("subject").asText(), r.get("version").asInt()));
+                    }
                     return new SchemaVersion(subject, version, value.get("id").asInt(), type.get(),
-                            value.get("schema").asText(), value.path("deleted").asBoolean(false));
+                            value.get("schema").asText(), value.path("deleted").asBoolean(false), references);
                 }
                 case "CONFIG" -> {
                     if (value == null) {

@@ -27,9 +27,9 @@ class JsonSchemaFormatTest {
     }
 
     @Test
-    void jsonIsSupportedAndListedBeforeAvroAsConfluentListsThem() {
+    void jsonIsSupportedAndListedFirstAsConfluentListsThem() {
         assertThat(SchemaType.JSON.supported()).isTrue();
-        assertThat(SchemaType.supportedNames()).containsExactly("JSON", "AVRO");
+        assertThat(SchemaType.supportedNames()).containsExactly("JSON", "PROTOBUF", "AVRO");
     }
 
     @Test
