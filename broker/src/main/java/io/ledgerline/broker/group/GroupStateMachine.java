@@ -1,19 +1,11 @@
 package io.ledgerline.broker.group;
 
+import io.ledgerline.coordinator.StateDigest;
 import io.ledgerline.coordinator.StateMachine;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -119,60 +111,31 @@ final class GroupStateMachine implements StateMachine<GroupRecord> {
      * state that applied the same records.
      */
     String digest() {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JVM has SHA-256", e);
+        StateDigest d = new StateDigest();
+        for (ClassicGroup g : new TreeMap<>(groups).values()) {
+            if (!g.logged) continue;
+            d.int8('G').text(g.groupId).bytes(g.stored == null ? null : g.stored.valueBytes());
+            Map<TopicPartition, CommittedOffset> offsets = new TreeMap<>(BY_TOPIC_PARTITION);
+            g.offsets.forEach((t, ps) -> ps.forEach((p, o) -> offsets.put(new TopicPartition(t, p), o)));
+            offsets(d, offsets);
         }
-        try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
-            for (ClassicGroup g : new TreeMap<>(groups).values()) {
-                if (!g.logged) continue;
-                out.writeByte('G');
-                str(out, g.groupId);
-                byte[] stored = g.stored == null ? null : g.stored.valueBytes();
-                out.writeInt(stored == null ? -1 : stored.length);
-                if (stored != null) out.write(stored);
+        for (var byProducer : new TreeMap<>(pendingTxnOffsets).entrySet()) {
+            for (var pending : new TreeMap<>(byProducer.getValue()).entrySet()) {
+                d.int8('P').text(byProducer.getKey()).int64(pending.getKey());
                 Map<TopicPartition, CommittedOffset> offsets = new TreeMap<>(BY_TOPIC_PARTITION);
-                g.offsets.forEach((t, ps) -> ps.forEach((p, o) -> offsets.put(new TopicPartition(t, p), o)));
-                offsets(out, offsets);
+                offsets.putAll(pending.getValue());
+                offsets(d, offsets);
             }
-            for (var byProducer : new TreeMap<>(pendingTxnOffsets).entrySet()) {
-                for (var pending : new TreeMap<>(byProducer.getValue()).entrySet()) {
-                    out.writeByte('P');
-                    str(out, byProducer.getKey());
-                    out.writeLong(pending.getKey());
-                    Map<TopicPartition, CommittedOffset> offsets = new TreeMap<>(BY_TOPIC_PARTITION);
-                    offsets.putAll(pending.getValue());
-                    offsets(out, offsets);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return d.hex();
     }
 
-    private static void offsets(DataOutputStream out, Map<TopicPartition, CommittedOffset> sorted) throws IOException {
-        out.writeInt(sorted.size());
+    private static void offsets(StateDigest d, Map<TopicPartition, CommittedOffset> sorted) {
+        d.int32(sorted.size());
         for (Map.Entry<TopicPartition, CommittedOffset> e : sorted.entrySet()) {
-            str(out, e.getKey().topic());
-            out.writeInt(e.getKey().partition());
             CommittedOffset o = e.getValue();
-            out.writeLong(o.offset());
-            out.writeInt(o.leaderEpoch());
-            str(out, o.metadata());
-            out.writeLong(o.commitTimestampMs());
+            d.text(e.getKey().topic()).int32(e.getKey().partition())
+                    .int64(o.offset()).int32(o.leaderEpoch()).text(o.metadata()).int64(o.commitTimestampMs());
         }
-    }
-
-    private static void str(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
     }
 }

@@ -1,17 +1,10 @@
 package io.ledgerline.broker.topic;
 
+import io.ledgerline.coordinator.StateDigest;
 import io.ledgerline.coordinator.StateMachine;
 import org.apache.kafka.common.Uuid;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,42 +80,16 @@ public final class MetadataState implements StateMachine<MetadataRecord> {
 
     /** The digest a state with these contents has (so a test's model is compared with the same encoding). */
     public static String digest(String clusterId, long producerIdBlockEnd, Map<String, Topic> topics) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeText(out, clusterId);
-            out.writeLong(producerIdBlockEnd);
-            Map<String, Topic> sorted = new TreeMap<>(topics);
-            out.writeInt(sorted.size());
-            for (Topic t : sorted.values()) {
-                writeText(out, t.name());
-                out.writeLong(t.id().getMostSignificantBits());
-                out.writeLong(t.id().getLeastSignificantBits());
-                out.writeInt(t.partitions());
-                Map<String, String> overrides = new TreeMap<>(t.overrides());
-                out.writeInt(overrides.size());
-                for (Map.Entry<String, String> o : overrides.entrySet()) {
-                    writeText(out, o.getKey());
-                    writeText(out, o.getValue());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        StateDigest d = new StateDigest().text(clusterId).int64(producerIdBlockEnd);
+        Map<String, Topic> sorted = new TreeMap<>(topics);
+        d.int32(sorted.size());
+        for (Topic t : sorted.values()) {
+            d.text(t.name()).int64(t.id().getMostSignificantBits()).int64(t.id().getLeastSignificantBits())
+                    .int32(t.partitions());
+            Map<String, String> overrides = new TreeMap<>(t.overrides());
+            d.int32(overrides.size());
+            overrides.forEach((k, v) -> d.text(k).text(v));
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    /** Length-prefixed UTF-8 (-1: null), so no two different sequences of strings encode alike. */
-    private static void writeText(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
+        return d.hex();
     }
 }

@@ -1,15 +1,11 @@
 package io.ledgerline.broker.txn;
 
+import io.ledgerline.coordinator.StateDigest;
 import io.ledgerline.coordinator.StateMachine;
 import org.apache.kafka.common.TopicPartition;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,41 +98,20 @@ final class TxnStateMachine implements StateMachine<TxnRecord> {
                 if (e.current != null) sorted.put(e.id, e.current);
             }
         }
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JVM has SHA-256", e);
-        }
-        ByteBuffer fixed = ByteBuffer.allocate(64);
+        StateDigest d = new StateDigest();
         sorted.forEach((id, m) -> {
-            string(sha, id);
-            fixed.clear();
-            fixed.putLong(m.producerId()).putLong(m.prevProducerId()).putShort(m.epoch()).putShort(m.lastEpoch())
-                    .putInt(m.timeoutMs()).putInt(m.state().ordinal()).putLong(m.startMs()).putLong(m.updateMs());
-            sha.update(fixed.flip());
+            d.text(id).int64(m.producerId()).int64(m.prevProducerId()).int16(m.epoch()).int16(m.lastEpoch())
+                    .int32(m.timeoutMs()).int32(m.state().ordinal()).int64(m.startMs()).int64(m.updateMs());
             List<TopicPartition> parts = new ArrayList<>(m.partitions());
             parts.sort(TxnRecord.PARTITION_ORDER);
-            int32(sha, parts.size());
-            for (TopicPartition tp : parts) {
-                string(sha, tp.topic());
-                int32(sha, tp.partition());
-            }
+            d.int32(parts.size());
+            for (TopicPartition tp : parts) d.text(tp.topic()).int32(tp.partition());
             List<String> groups = new ArrayList<>(m.groups());
             groups.sort(null);
-            int32(sha, groups.size());
-            for (String g : groups) string(sha, g);
+            d.int32(groups.size());
+            for (String g : groups) d.text(g);
         });
-        return HexFormat.of().formatHex(sha.digest());
+        return d.hex();
     }
 
-    private static void string(MessageDigest sha, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        int32(sha, b.length);
-        sha.update(b);
-    }
-
-    private static void int32(MessageDigest sha, int v) {
-        sha.update(ByteBuffer.allocate(4).putInt(v).array());
-    }
 }
